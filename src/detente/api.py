@@ -1,0 +1,73 @@
+"""The Python API: code text without storing (`extract`), or ingest into a `Store`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import pipeline
+from .errors import DetenteError, InputError
+from .io.readers import expand_paths, parse_date, read_article
+from .model import Article, Event
+from .store import IngestResult, Store
+
+
+def _as_date(published: date | str | None) -> date | None:
+    return parse_date(published) if isinstance(published, str) else published
+
+
+def extract(text: str, published: date | str | None = None, html: bool = False) -> list[Event]:
+    """Code a text and return its events.
+
+    >>> events = extract("Putin warned South Korea on Thursday.", published="2024-06-21")
+    >>> events[0].cameo, events[0].source.country, events[0].target.country, events[0].date
+    ('130', 'RUS', 'KOR', '2024-06-20')
+    """
+    return extract_article(text, published, html).events
+
+
+def extract_article(text: str, published: date | str | None = None, html: bool = False, source: str | None = None) -> Article:
+    if not text or not text.strip():
+        raise InputError("the text is empty: there is nothing to code")
+    return pipeline.process(text, _as_date(published), "html" if html else "text", source)
+
+
+def extract_file(path: str | Path, published: date | str | None = None) -> Article:
+    return pipeline.run(read_article(path, _as_date(published)))
+
+
+@dataclass
+class IngestSummary:
+    results: list[IngestResult] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(not r.new for r in self.results)
+
+    @property
+    def events(self) -> int:
+        return sum(r.events for r in self.results)
+
+
+def ingest(paths: Iterable[str | Path], db: str | Path = "detente.duckdb", published: date | str | None = None,
+           progress: Callable[[Path], None] | None = None) -> IngestSummary:
+    """Code every file under `paths` and store it; bad files are recorded in `rejects`, not dropped."""
+    summary = IngestSummary()
+    files = list(expand_paths(paths))
+    with Store(db) as store:
+        for path in files:
+            try:
+                article = pipeline.run(read_article(path, _as_date(published)))
+                summary.results.append(store.add_article(article))
+            except InputError as exc:
+                store.add_reject(str(path), str(exc))
+                summary.rejected.append((str(path), str(exc)))
+            if progress:
+                progress(path)
+    return summary

@@ -1,0 +1,218 @@
+"""The command line: thin commands over the library. Domain errors become one clean line."""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import DetenteError
+from .io import output
+
+EVENT_COLUMNS = ("id", "date", "source", "cameo", "plover", "target", "modality", "trigger", "confidence")
+DYAD_COLUMNS = ("source", "target", "events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "goldstein_sum")
+DEFAULT_DB = "detente.duckdb"
+
+
+def clean_errors(func):
+    """Library errors and bad input exit with status 2 and one line, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DetenteError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper
+
+
+def format_option(choices=("table", "jsonl", "csv", "parquet"), default="table"):
+    def decorate(func):
+        func = click.option("--output", "-o", type=click.Path(dir_okay=False), help="File for parquet output.")(func)
+        return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                            help="Output format.")(func)
+    return decorate
+
+
+def event_records(events) -> list[dict]:
+    return [e.to_dict() for e in events]
+
+
+def progress_bar(items, label: str):
+    """One progress helper for every long command: drawn on a terminal, silent otherwise."""
+    return click.progressbar(items, label=label, file=sys.stderr, show_pos=True) if sys.stderr.isatty() else _Quiet(items)
+
+
+class _Quiet:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return iter(self.items)
+
+    def __exit__(self, *exc):
+        return False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="detente")
+def main():
+    """detente: who did what to whom, when, where, and how sure.
+
+    \b
+    Example:
+      detente extract examples/seed.txt --published 2024-06-21
+      detente ingest examples/ --db detente.duckdb
+      detente events --actor RUS
+    """
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--text", "text", help="Code this text instead of a file.")
+@click.option("--published", help="Publication date, YYYY-MM-DD; relative dates resolve against it.")
+@format_option(choices=("table", "jsonl", "csv", "parquet"))
+@clean_errors
+def extract(path, text, published, fmt, output):
+    """Code a document (PATH, or - for stdin) and print its events without storing them.
+
+    \b
+    Example:
+      detente extract examples/000_911107bcbd4a2299.txt --published 2024-06-21 --format jsonl
+      echo "Russia warned Japan on Monday." | detente extract - --published 2024-06-21
+    """
+    from . import api
+    from .io.readers import decode, parse_date
+
+    day = parse_date(published)
+    if text is not None:
+        article = api.extract_article(text, day, source="--text")
+    elif path is None:
+        raise DetenteError("give a PATH, - for standard input, or --text 'some text'")
+    elif path == "-":
+        article = api.extract_article(decode(sys.stdin.buffer.read(), "<stdin>"), day, source="<stdin>")
+    else:
+        article = api.extract_file(path, day)
+    if article.published is None:
+        click.echo("note: no publication date given (--published); events dated from the text only", err=True)
+    output.write(event_records(article.events), fmt, EVENT_COLUMNS, output=output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file to write.")
+@click.option("--published", help="Publication date for all the files, YYYY-MM-DD.")
+@clean_errors
+def ingest(paths, db, published):
+    """Code files and directories (recursively) and store articles and events in the database.
+
+    Re-ingesting an article adds nothing: identity is a hash of its text. Files that cannot
+    be read are recorded in the rejects table with the reason.
+
+    \b
+    Example:
+      detente ingest examples/ --db detente.duckdb --published 2024-06-21
+    """
+    from . import api
+    from .io.readers import expand_paths, parse_date
+
+    parse_date(published)
+    files = list(expand_paths(paths))
+    for p in files:
+        if not p.exists():
+            raise DetenteError(f"cannot read {str(p)!r}: no such file or directory; check the path")
+    with progress_bar(files, "coding") as bar:
+        summary = api.ingest(list(bar), db=db, published=published)
+    click.echo(f"{summary.added} article(s) ingested, {summary.duplicates} already stored, "
+               f"{len(summary.rejected)} rejected; {summary.events} event(s) added to {db}")
+    for path, reason in summary.rejected:
+        click.echo(f"rejected: {reason}", err=True)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--actor", help="Country or actor code on either side, e.g. RUS or KORGOV.")
+@click.option("--since", help="First date, YYYY-MM-DD.")
+@click.option("--until", help="Last date, YYYY-MM-DD.")
+@click.option("--cameo", help="CAMEO code prefix, e.g. 13 for threats.")
+@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"]))
+@click.option("--limit", type=int)
+@format_option()
+@clean_errors
+def events(db, actor, since, until, cameo, modality, limit, fmt, output):
+    """List stored events.
+
+    \b
+    Example:
+      detente events --actor RUS --since 2024-06-01 --format jsonl
+    """
+    from .io.readers import parse_date
+    from .store import Store
+
+    since_day, until_day = parse_date(since, "--since"), parse_date(until, "--until")
+    _require_db(db)
+    with Store(db, read_only=True) as store:
+        found = store.events(actor=actor, since=since_day, until=until_day, cameo=cameo, modality=modality, limit=limit)
+    output.write(event_records(found), fmt, EVENT_COLUMNS, output=output)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--top", default=10, show_default=True, help="How many dyads.")
+@click.option("--since", help="First date, YYYY-MM-DD.")
+@format_option()
+@clean_errors
+def dyads(db, top, since, fmt, output):
+    """The busiest directed country pairs, with their cooperation/conflict mix.
+
+    \b
+    Example:
+      detente dyads --top 5
+    """
+    from .io.readers import parse_date
+    from .store import Store
+
+    since_day = parse_date(since, "--since")
+    _require_db(db)
+    with Store(db, read_only=True) as store:
+        rows = store.dyads(top=top, since=since_day)
+    output.write(rows, fmt, DYAD_COLUMNS, output=output)
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@clean_errors
+def explain(event_id, db):
+    """Show an event's sentence with source, trigger and target marked, and why it was coded so.
+
+    \b
+    Example:
+      detente explain 3f2a9c1b
+    """
+    from .explain import explain_event
+    from .store import Store
+
+    _require_db(db)
+    with Store(db, read_only=True) as store:
+        event = store.event(event_id)
+        if event is None:
+            raise DetenteError(f"no event {event_id!r} in {db}: list ids with `detente events`")
+    click.echo(explain_event(event, color=sys.stdout.isatty()))
+
+
+def _require_db(db: str) -> None:
+    if not Path(db).exists():
+        raise DetenteError(f"no database at {db!r}: create one with `detente ingest PATH --db {db}`")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Event-coding machinery shared by the events stage and pair coding: modality and arguments."""

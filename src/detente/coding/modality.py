@@ -1,0 +1,101 @@
+"""Modality of an event: asserted, negated, hypothetical, intended, expected or alleged.
+
+The cue nearest the trigger on its path up the dependency tree wins. The walk stops at the
+edge of reported speech: what a speaker says is judged inside the quote ("South Korea may
+reconsider" is intended), while the saying itself stays asserted. Allegation verbs ("claimed",
+"accused") and evidence nouns ("evidence that") mark what they govern as alleged.
+"""
+from __future__ import annotations
+
+SPEECH_VERBS = {
+    "say", "state", "tell", "announce", "declare", "add", "note", "indicate", "stress", "write", "explain",
+    "report", "confirm", "insist", "remark", "comment", "emphasize", "emphasise", "reiterate", "assert",
+    "tweet", "warn", "caution", "argue", "suggest", "believe", "think", "highlight", "signal", "maintain",
+}
+NEGATING_GOVERNORS = {"refrain", "fail", "decline", "avoid", "stop", "cease", "abandon", "forgo", "halt", "reject", "deny", "refuse", "rule"}
+INTENT_GOVERNORS = {
+    "consider", "plan", "intend", "pledge", "promise", "vow", "aim", "seek", "want", "weigh", "mull", "threaten",
+    "propose", "prepare", "decide", "hope", "explore", "offer", "agree", "try", "attempt", "wish", "commit",
+    "reconsider", "contemplate", "look", "mean", "resolve", "determine", "push", "strive", "tend",
+}
+EXPECT_GOVERNORS = {"expect", "schedule", "slate", "set", "due", "poise", "anticipate", "bind", "likely"}
+ALLEGE_GOVERNORS = {"claim", "allege", "accuse", "suspect", "charge", "purport", "rumor", "rumour"}
+ALLEGE_NOUNS = {"evidence", "allegation", "allegations", "claim", "claims", "report", "reports", "suspicion", "accusation", "rumour", "rumor", "sign", "signs"}
+HYPOTHETICAL_NOUNS = {"mistake", "prospect", "possibility", "risk", "danger", "scenario", "chance", "option", "idea", "threat"}
+HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
+INTENT_MODALS = {"may", "might", "could", "can", "should", "must", "ought"}
+FUTURE_MODALS = {"will", "shall", "'ll", "wo"}
+ALLEGE_ADVERBS = {"allegedly", "reportedly", "purportedly", "supposedly", "apparently"}
+NEGATION_WORDS = {"not", "n't", "never", "no", "neither", "nor"}
+CLAUSE_LINKS = {"xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl", "prep", "pobj", "dobj", "nsubj", "nsubjpass", "attr", "acomp", "csubj", "amod", "compound", "appos"}
+
+
+def _has_conditional_sibling(token) -> bool:
+    return any(c.dep_ == "advcl" and any(m.lower_ in HYPOTHETICAL_MARKS for m in c.children if m.dep_ == "mark") for c in token.children)
+
+
+def _own_cue(node) -> tuple[str, str] | None:
+    for child in node.children:
+        if child.dep_ == "neg" or (child.lower_ in NEGATION_WORDS and child.dep_ in ("advmod", "det", "neg")):
+            return "negated", f"negation '{child.text}' on '{node.text}'"
+    for child in node.children:
+        if child.dep_ == "mark" and child.lower_ in HYPOTHETICAL_MARKS:
+            return "hypothetical", f"conditional '{child.text}'"
+        if child.dep_ == "advmod" and child.lower_ in ALLEGE_ADVERBS:
+            return "alleged", f"'{child.text}'"
+    for child in node.children:
+        if child.dep_ == "aux" and child.tag_ == "MD":
+            word = child.lower_
+            if word in FUTURE_MODALS:
+                return "expected", f"future '{child.text}'"
+            if word == "would":
+                if _has_conditional_sibling(node):
+                    return "hypothetical", "'would' with an if-clause"
+                return "intended", "'would'"
+            if word in INTENT_MODALS:
+                return "intended", f"modal '{child.text}'"
+        if child.dep_ == "aux" and child.lower_ == "going":
+            return "expected", "'going to'"
+    return None
+
+
+def _governor_cue(governor, child) -> tuple[str, str] | None:
+    lemma = governor.lemma_.lower()
+    if child.dep_ not in ("xcomp", "pcomp", "ccomp", "prep", "pobj", "acl", "dobj", "advcl", "acomp"):
+        return None
+    if lemma in NEGATING_GOVERNORS and child.dep_ in ("xcomp", "pcomp", "prep"):
+        return "negated", f"'{governor.text}' + '{child.text}'"
+    if lemma in EXPECT_GOVERNORS and child.dep_ in ("xcomp", "prep", "ccomp", "acomp"):
+        return "expected", f"'{governor.text}'"
+    if lemma in ALLEGE_GOVERNORS and child.dep_ in ("ccomp", "xcomp", "pcomp", "prep"):
+        return "alleged", f"'{governor.text}'"
+    if lemma in ALLEGE_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("acl", "ccomp", "advcl"):
+        return "alleged", f"'{governor.text} that'"
+    if lemma in INTENT_GOVERNORS and child.dep_ in ("xcomp", "pcomp", "prep", "dobj", "ccomp"):
+        return "intended", f"'{governor.text}'"
+    if lemma in HYPOTHETICAL_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("prep", "acl", "xcomp", "pcomp", "pobj"):
+        return "hypothetical", f"'{governor.text}'"
+    return None
+
+
+PRIORITY = {"negated": 0, "hypothetical": 1, "alleged": 2, "expected": 3, "intended": 4}
+INHERITING_DEPS = {"xcomp", "pcomp", "prep", "pobj", "dobj", "conj", "acl", "nsubjpass", "attr", "acomp"}
+
+
+def modality(trigger) -> tuple[str, str]:
+    """Walk from the trigger to the root and return the nearest modality cue with its reason."""
+    cue = _own_cue(trigger)
+    if cue is not None:
+        return cue
+    node = trigger
+    for _ in range(12):
+        head = node.head
+        if head is node:
+            break
+        if head.lemma_.lower() in SPEECH_VERBS and node.dep_ in ("ccomp", "parataxis"):
+            break  # reported speech: the saying does not change the modality of what is said
+        cues = [c for c in (_governor_cue(head, node), _own_cue(head) if node.dep_ in INHERITING_DEPS else None) if c]
+        if cues:
+            return min(cues, key=lambda c: PRIORITY[c[0]])
+        node = head
+    return "asserted", "no modality cue"

@@ -1,0 +1,1 @@
+"""Readers (files in) and formatters (records out)."""

@@ -1,0 +1,109 @@
+"""Loaders for the package's knowledge tables (`detente/data/*.tsv`).
+
+The tables are data, not code: adding an alias is one line in a file. Every loader is cached,
+so the files are read once per process.
+"""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+from dataclasses import dataclass
+
+from ..errors import KnowledgeError
+from ..model import CameoCode
+
+DATA = resources.files("detente") / "data"
+
+
+def data_path(name: str) -> Path:
+    return Path(str(DATA / name))
+
+
+def read_table(name: str, path: Path | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) from a tab-separated table with a header; `#` lines are comments."""
+    path = path or data_path(name)
+    header: list[str] | None = None
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            line = line.rstrip("\n").rstrip("\r")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            if len(cells) < len(header):
+                cells += [""] * (len(header) - len(cells))
+            if len(cells) > len(header):
+                raise KnowledgeError(f"{path}:{lineno}: expected {len(header)} tab-separated fields, found {len(cells)}: {line!r}")
+            yield lineno, {h: c.strip() for h, c in zip(header, cells)}
+
+
+def split_list(cell: str) -> list[str]:
+    return [item.strip() for item in cell.split("|") if item.strip()]
+
+
+@lru_cache(maxsize=None)
+def cameo_codes() -> dict[str, CameoCode]:
+    table = {}
+    for _, row in read_table("cameo.tsv"):
+        table[row["code"]] = CameoCode(
+            code=row["code"],
+            name=row["name"],
+            goldstein=float(row["goldstein"]),
+            quad_class=int(row["quad_class"]),
+            plover=row["plover"] or None,
+            plover_mode=row["plover_mode"] or None,
+        )
+    return table
+
+
+def cameo(code: str) -> CameoCode:
+    try:
+        return cameo_codes()[code]
+    except KeyError:
+        raise KnowledgeError(f"unknown CAMEO code {code!r}: see detente/data/cameo.tsv for the valid codes") from None
+
+
+@dataclass(frozen=True)
+class Leader:
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    sector: str
+    role: str
+    start: date
+    end: date | None
+
+    def holds_office_on(self, day: date | None) -> bool:
+        if day is None:
+            return self.end is None
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    @property
+    def surname(self) -> str:
+        return self.name.replace(".", "").split()[-1]
+
+
+@lru_cache(maxsize=None)
+def leaders() -> tuple[Leader, ...]:
+    rows = []
+    for lineno, row in read_table("leaders.tsv"):
+        try:
+            rows.append(
+                Leader(
+                    name=row["name"],
+                    aliases=tuple(split_list(row["aliases"])),
+                    country=row["country"],
+                    sector=row["sector"],
+                    role=row["role"],
+                    start=date.fromisoformat(row["start"]),
+                    end=date.fromisoformat(row["end"]) if row["end"] else None,
+                )
+            )
+        except ValueError as exc:
+            raise KnowledgeError(f"leaders.tsv:{lineno}: {exc}") from None
+    return tuple(rows)

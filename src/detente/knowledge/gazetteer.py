@@ -1,0 +1,140 @@
+"""Name and noun gazetteers built from the knowledge tables.
+
+Proper names (countries, capitals, organisations, leaders) match case-sensitively on token
+sequences, so "US" the country never matches "us" the pronoun. Sector nouns ("troops",
+"foreign ministry") match lower-cased.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import leaders, read_table, split_list
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # country, demonym, capital, seat, igo, group, institution, leader, agent
+    country: str | None
+    sector: str | None
+    name: str | None
+    basis: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int  # token index
+    end: int  # token index, exclusive
+    entries: tuple[Entry, ...]
+
+    @property
+    def kind(self) -> str:
+        return self.entries[0].kind
+
+
+class Gazetteer:
+    def __init__(self, tokenize):
+        self._tokenize = tokenize
+        self.names: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        self.nouns: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        self.max_len = 1
+
+    def _key(self, phrase: str, lower: bool) -> tuple[str, ...]:
+        words = tuple(t for t in self._tokenize(phrase) if t.strip())
+        return tuple(w.lower() for w in words) if lower else words
+
+    def add_name(self, phrase: str, entry: Entry) -> None:
+        key = self._key(phrase, lower=False)
+        if key and entry not in self.names[key]:
+            self.names[key].append(entry)
+            self.max_len = max(self.max_len, len(key))
+        if key and key[0].lower() == "the" and len(key) > 1:
+            self.add_name(" ".join(key[1:]), entry)
+
+    def add_noun(self, phrase: str, entry: Entry) -> None:
+        key = self._key(phrase, lower=True)
+        if key and entry not in self.nouns[key]:
+            self.nouns[key].append(entry)
+            self.max_len = max(self.max_len, len(key))
+
+    def match(self, tokens) -> dict[int, Hit]:
+        """Longest-match scan; returns a hit for every token index it covers."""
+        texts = [t.text for t in tokens]
+        lowers = [t.lower() for t in texts]
+        covered: dict[int, Hit] = {}
+        i, n = 0, len(texts)
+        while i < n:
+            hit = None
+            for length in range(min(self.max_len, n - i), 0, -1):
+                key = tuple(texts[i : i + length])
+                entries = self.names.get(key) or self.nouns.get(tuple(lowers[i : i + length]))
+                if entries:
+                    hit = Hit(i, i + length, tuple(entries))
+                    break
+            if hit:
+                for j in range(hit.start, hit.end):
+                    covered[j] = hit
+                i = hit.end
+            else:
+                i += 1
+        return covered
+
+
+def build(tokenize) -> Gazetteer:
+    gaz = Gazetteer(tokenize)
+    for lineno, row in read_table("countries.tsv"):
+        iso = row["iso3"]
+        basis = f"countries.tsv:{lineno}"
+        for name in [row["name"], *split_list(row["aliases"])]:
+            gaz.add_name(name, Entry("country", iso, None, row["name"], basis))
+        for demonym in split_list(row["demonyms"]):
+            gaz.add_name(demonym, Entry("demonym", iso, None, row["name"], basis))
+        if row["capital"]:
+            gaz.add_name(row["capital"], Entry("capital", iso, None, row["name"], basis))
+        for seat in split_list(row["seats"]):
+            gaz.add_name(seat, Entry("seat", iso, "GOV", row["name"], basis))
+    for lineno, row in read_table("igos.tsv"):
+        entry = Entry("igo", row["code"], row["sector"] or "IGO", row["name"], f"igos.tsv:{lineno}")
+        for name in [row["name"], *split_list(row["aliases"])]:
+            gaz.add_name(name, entry)
+    for lineno, row in read_table("armed_groups.tsv"):
+        entry = Entry("group", row["country"] or None, row["sector"] or "REB", row["name"], f"armed_groups.tsv:{lineno}")
+        for name in [row["name"], *split_list(row["aliases"])]:
+            gaz.add_name(name, entry)
+    for lineno, row in read_table("places_of_power.tsv"):
+        gaz.add_name(row["text"], Entry("institution", row["country"], row["sector"], row["text"], f"places_of_power.tsv:{lineno}"))
+    for lineno, row in read_table("agents.tsv"):
+        gaz.add_noun(row["noun"], Entry("agent", None, row["sector"], None, f"agents.tsv:{lineno}"))
+    for leader in leaders():
+        entry = Entry("leader", leader.country, leader.sector, leader.name, f"leaders.tsv:{leader.name}")
+        for name in (leader.name, *leader.aliases):
+            gaz.add_name(name, entry)
+    return gaz
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    from ..stages.parse import nlp
+
+    tokenizer = nlp().tokenizer
+    return build(lambda phrase: [t.text for t in tokenizer(phrase)])
+
+
+@lru_cache(maxsize=1)
+def leaders_by_name() -> dict[str, list]:
+    table = defaultdict(list)
+    for leader in leaders():
+        for name in (leader.name, *leader.aliases):
+            table[name].append(leader)
+    return table
+
+
+@lru_cache(maxsize=1)
+def leaders_by_surname() -> dict[str, list]:
+    table = defaultdict(list)
+    for leader in leaders():
+        table[leader.surname].append(leader)
+        for alias in leader.aliases:
+            table[alias.replace(".", "").split()[-1]].append(leader)
+    return table

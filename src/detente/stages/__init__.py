@@ -1,0 +1,1 @@
+"""The pipeline stages. Each module exposes one entry point, `run(article)`."""

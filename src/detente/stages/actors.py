@@ -1,0 +1,296 @@
+"""Stage 3: resolve every actor mention to country + sector (+ a canonical name for people).
+
+Resolution works on noun-phrase heads of the dependency parse. A head is resolved from, in
+order: the leaders table (dated, so the article's date picks the role), names in the gazetteer
+(countries, capitals, seats of power, organisations, armed groups), sector nouns with their
+modifiers ("North Korean troops", "South Korea's Joint Chiefs of Staff"), earlier mentions in
+the same article (a bare surname, a pronoun), and, for people nobody listed, the title and the
+country the context supports, at a lower confidence.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from ..knowledge.gazetteer import Hit, default_gazetteer, leaders_by_name, leaders_by_surname
+from ..model import Actor, Article
+
+NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "quantmod", "case", "punct", "npadvmod"}
+NP_RIGHT_DEPS = {"flat", "compound", "case"}
+COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader"}
+PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+THING_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
+PRONOUN_LOOKBACK_SENTENCES = 3
+
+
+def np_tokens(head) -> list:
+    """The tokens of the noun phrase headed by `head`, without clauses or prepositional phrases."""
+    tokens = {head.i: head}
+    for child in head.children:
+        if (child.i < head.i and child.dep_ in NP_LEFT_DEPS) or (child.i > head.i and child.dep_ in NP_RIGHT_DEPS):
+            for t in child.subtree:
+                tokens[t.i] = t
+    return [tokens[i] for i in sorted(tokens)]
+
+
+def span_chars(tokens) -> tuple[int, int, str]:
+    """Character span of a phrase, trimmed of leading determiners and a trailing possessive."""
+    toks = list(tokens)
+    while len(toks) > 1 and (toks[0].dep_ == "det" or toks[0].is_punct):
+        toks = toks[1:]
+    while len(toks) > 1 and (toks[-1].tag_ == "POS" or toks[-1].is_punct):
+        toks = toks[:-1]
+    doc = toks[0].doc
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return start, end, doc.text[start:end]
+
+
+class ActorResolver:
+    """Resolves the actors of one article; remembers people and subjects for later mentions."""
+
+    def __init__(self, article: Article):
+        self.doc = article.doc
+        self.day: date | None = article.published
+        self.hits: dict[int, Hit] = default_gazetteer().match(self.doc)
+        self.cache: dict[int, Actor | None] = {}
+        self.people: dict[str, Actor] = {}
+        self.person_mentions: list[tuple[int, Actor]] = []
+        self.subject_mentions: list[tuple[int, Actor]] = []
+        self.person_ents = {t.i: ent for ent in self.doc.ents if ent.label_ == "PERSON" for t in ent}
+
+    # -- public -----------------------------------------------------------------------------
+
+    def resolve_all(self) -> list[Actor]:
+        """Resolve every candidate head in document order and return the top-level mentions."""
+        spans: list[tuple[set[int], Actor]] = []
+        for token in self.doc:
+            if token.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM") or token.i in self.hits:
+                actor = self.resolve(token)
+                if actor is not None:
+                    spans.append(({t.i for t in np_tokens(token)}, actor))
+        mentions = []
+        for i, (members, actor) in enumerate(spans):
+            inside_other = any(members < other for j, (other, _) in enumerate(spans) if j != i)
+            if not inside_other:
+                mentions.append(actor)
+        return mentions
+
+    def resolve(self, token) -> Actor | None:
+        if token.i not in self.cache:
+            self.cache[token.i] = self._resolve(token)
+            actor = self.cache[token.i]
+            if actor is not None:
+                if actor.name:
+                    self.person_mentions.append((token.i, actor))
+                elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ != "PRON":
+                    self.subject_mentions.append((token.i, actor))
+        return self.cache[token.i]
+
+    def actors(self, token, with_modifiers: bool = False) -> list[Actor]:
+        """The actors a noun phrase stands for: the head, its conjuncts, and optionally, when the
+        head is no actor ("the Russian-North Korean agreement"), the actors modifying it."""
+        found = []
+        for t in (token, *token.conjuncts):
+            actor = self.resolve(t)
+            if actor is not None:
+                found.append(actor)
+            elif with_modifiers:
+                found.extend(self.modifier_actors(t))
+        return found
+
+    def modifier_actors(self, head) -> list[Actor]:
+        found = []
+        for t in np_tokens(head):
+            if t.i != head.i and t.dep_ in ("amod", "compound", "poss", "nmod") and t.i in self.hits:
+                actor = self.resolve(t)
+                if actor is not None and actor.country not in {a.country for a in found}:
+                    found.append(actor)
+        return found
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def _resolve(self, head) -> Actor | None:
+        if head.pos_ == "PRON":
+            return self._pronoun(head)
+        hit = self.hits.get(head.i)
+        if head.i in self.person_ents or (hit and hit.kind == "leader"):
+            return self._person(head)
+        if hit is None:
+            return None
+        if hit.kind == "agent":
+            return self._agent(head, hit)
+        if hit.kind == "demonym" and head.dep_ == "amod" and head.head.i in self.hits and self.hits[head.head.i].kind == "agent":
+            return None  # part of "Russian ambassador": the agent head speaks for the phrase
+        entry = self._pick(hit)
+        start, end, text = span_chars(np_tokens(head))
+        return Actor(text, start, end, entry.country, entry.sector, None, 1.0 if hit.kind != "demonym" else 0.9,
+                     f"{entry.kind} {entry.basis}")
+
+    def _pick(self, hit: Hit):
+        """A name two states share ("Congolese") goes to the one the article talks about."""
+        if len(hit.entries) == 1:
+            return hit.entries[0]
+        mentioned = {h.entries[0].country for h in self.hits.values() if len(h.entries) == 1}
+        for entry in hit.entries:
+            if entry.country in mentioned:
+                return entry
+        return hit.entries[0]
+
+    def _phrase_country(self, tokens, skip: Hit | None = None):
+        for t in tokens:
+            hit = self.hits.get(t.i)
+            if hit is None or hit is skip or hit.kind not in COUNTRY_KINDS:
+                continue
+            entry = self._pick(hit)
+            if hit.kind == "leader":
+                person = self.resolve(t) if t.dep_ == "poss" else None
+                if person is not None:
+                    return person.country, f"possessor {person.name}"
+                continue
+            return entry.country, f"{entry.kind} '{self.doc[hit.start:hit.end].text}' ({entry.basis})"
+        return None, None
+
+    def _agent(self, head, hit: Hit) -> Actor | None:
+        tokens = np_tokens(head)
+        country, why = self._phrase_country(tokens, skip=hit)
+        if country is None:
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "from", "in"):
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            inner = self.resolve(obj)
+                            if inner is not None and inner.country:
+                                country, why = inner.country, f"'{prep.text} {inner.text}'"
+        if country is None:
+            return None
+        sector = hit.entries[0].sector
+        start, end, text = span_chars(tokens)
+        return Actor(text, start, end, country, sector, None, 0.9,
+                     f"sector noun '{self.doc[hit.start:hit.end].text}' ({hit.entries[0].basis}) + {why}")
+
+    def _person_name(self, head) -> tuple[str, list]:
+        ent = self.person_ents.get(head.i)
+        hit = self.hits.get(head.i)
+        if hit and hit.kind == "leader":
+            tokens = list(self.doc[hit.start : hit.end])
+        elif ent is not None:
+            tokens = [t for t in ent if t.i <= head.i]
+        else:
+            tokens = [head]
+        # NER sometimes swallows a title ("President Putin"): keep the name proper.
+        while len(tokens) > 1 and (self.hits.get(tokens[0].i) is not None and self.hits[tokens[0].i].kind == "agent"):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].tag_ == "POS":
+            tokens = tokens[:-1]
+        return " ".join(t.text for t in tokens).replace(" - ", "-").replace(" -", "-").replace("- ", "-"), tokens
+
+    def _leader_on(self, candidates):
+        valid = [l for l in candidates if l.holds_office_on(self.day)]
+        if valid:
+            return valid[0], True
+        if candidates:
+            return max(candidates, key=lambda l: l.end or date.max), False
+        return None, False
+
+    def _person(self, head) -> Actor | None:
+        name, name_tokens = self._person_name(head)
+        start, end, text = span_chars(np_tokens(head))
+        surname = name.split()[-1] if name else ""
+        by_name = leaders_by_name().get(name, [])
+        leader, current = self._leader_on(by_name)
+        if leader is not None:
+            actor = self._leader_actor(leader, current, text, start, end, 1.0)
+        elif name in self.people or surname in self.people:
+            earlier = self.people.get(name) or self.people[surname]
+            actor = replace(earlier, text=text, start=start, end=end, basis=f"earlier mention of {earlier.name}")
+        else:
+            same_surname = [l for l in leaders_by_surname().get(surname, []) if l.holds_office_on(self.day)]
+            if len(name.split()) == 1 and len({l.name for l in same_surname}) == 1:
+                actor = self._leader_actor(same_surname[0], True, text, start, end, 0.8)
+            else:
+                actor = self._unknown_person(head, name, name_tokens, text, start, end)
+        if actor is not None and actor.name:
+            self.people.setdefault(actor.name, actor)
+            self.people.setdefault(actor.name.split()[-1], actor)
+            self.people.setdefault(surname, actor)
+        return actor
+
+    def _leader_actor(self, leader, current: bool, text, start, end, confidence) -> Actor:
+        if current:
+            return Actor(text, start, end, leader.country, leader.sector, leader.name, confidence,
+                         f"leaders.tsv: {leader.role} {leader.start}..{leader.end or ''}")
+        # Out of office on the article's date: a former official is an elite, not the government.
+        return Actor(text, start, end, leader.country, "ELI", leader.name, confidence * 0.8,
+                     f"leaders.tsv: former {leader.role} {leader.start}..{leader.end or ''}")
+
+    def _unknown_person(self, head, name, name_tokens, text, start, end) -> Actor:
+        tokens = np_tokens(head)
+        name_ids = {t.i for t in name_tokens}
+        title_tokens = [t for t in tokens if t.i not in name_ids]
+        for child in head.children:
+            if child.dep_ == "appos":
+                title_tokens.extend(np_tokens(child))
+        sector = None
+        title = None
+        for t in title_tokens:
+            hit = self.hits.get(t.i)
+            if hit and hit.kind == "agent":
+                sector, title = hit.entries[0].sector, self.doc[hit.start : hit.end].text
+        country, why = self._phrase_country(title_tokens)
+        confidence = 0.7
+        if country is None:
+            country, why = self.context_country(head)
+            confidence = 0.55 if country else 0.3
+        if sector is None:
+            confidence -= 0.2
+        basis = "unknown person: " + ", ".join(
+            part for part in (f"title '{title}'" if title else "", f"country from {why}" if why else "") if part
+        )
+        return Actor(text, start, end, country, sector, name, round(confidence, 2), basis)
+
+    def context_country(self, token):
+        """The country the surrounding text is about: nearest in the sentence, else the most recent before it."""
+        sent = token.sent
+        best = None
+        for i in range(sent.start, sent.end):
+            hit = self.hits.get(i)
+            if hit and hit.kind in ("country", "capital", "seat", "demonym") and i != token.i:
+                distance = abs(i - token.i) + (0 if i < token.i else 1)
+                if best is None or distance < best[0]:
+                    best = (distance, hit)
+        if best is None:
+            for i in range(sent.start - 1, max(-1, sent.start - 200), -1):
+                hit = self.hits.get(i)
+                if hit and hit.kind in ("country", "capital", "seat", "demonym"):
+                    best = (0, hit)
+                    break
+        if best is None:
+            return None, None
+        hit = best[1]
+        return self._pick(hit).country, f"context '{self.doc[hit.start:hit.end].text}'"
+
+    def _pronoun(self, token) -> Actor | None:
+        lower = token.lower_
+        if lower in PERSON_PRONOUNS:
+            pool = self.person_mentions
+        elif lower in THING_PRONOUNS:
+            pool = self.subject_mentions
+        else:
+            return None
+        horizon = token.sent.start
+        for _ in range(PRONOUN_LOOKBACK_SENTENCES if lower in PERSON_PRONOUNS else 1):
+            if horizon > 0:
+                horizon = token.doc[horizon - 1].sent.start
+        for i, antecedent in reversed(pool):
+            if i < token.i and i >= horizon:
+                return replace(antecedent, text=token.text, start=token.idx, end=token.idx + len(token.text),
+                               confidence=round(antecedent.confidence * 0.8, 2),
+                               basis=f"pronoun -> '{antecedent.text}'")
+        return None
+
+
+def run(article: Article) -> Article:
+    resolver = ActorResolver(article)
+    article.mentions = resolver.resolve_all()
+    article.resolver = resolver  # the events stage reads actors through the same resolver
+    return article

@@ -1,0 +1,484 @@
+"""Stage 4: find event triggers, their source and target, and code them in CAMEO and PLOVER.
+
+Triggers come from the lexicon (`data/triggers.tsv`): verbs, nouns ("Putin's warning to South
+Korea", "the pact between Russia and North Korea") and judgement adjectives in reported speech
+("stated that it was unacceptable"). Arguments come from the dependency parse: subjects and
+passive agents, objects, prepositional phrases, control ("decides to supply" takes the subject
+of "decides"), and coordination ("X and Y signed" gives both directions). One construction is
+coded without a trigger word: a conditional threat, "If X does A, we will do B".
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ..coding.modality import SPEECH_VERBS, modality
+from ..knowledge import cameo
+from ..knowledge.lexicon import Rule, rules
+from ..model import Actor, Article, Event
+
+TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "for", "over", "of", "from")
+NOUN_TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "for", "of", "at")
+SYMMETRIC_CODES = {"019", "036", "040", "044", "046", "057", "060", "061", "062", "063", "064"}
+SYMMETRIC_LEMMAS = {"clash", "fight"}
+STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
+CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj", "ccomp")
+FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+COOPERATIVE_WORDS = {"help", "support", "aid", "assist", "reward", "lift", "ease", "cooperate", "welcome", "consider"}
+
+
+@dataclass
+class Candidate:
+    """An event under construction: mutable until it is frozen into an `Event`."""
+
+    anchor: object  # token whose clause carries modality, date and place
+    trigger_tokens: list
+    code: str
+    rule: str
+    source: Actor | None = None
+    target: Actor | None = None
+    why: list[str] = field(default_factory=list)
+    modality: tuple[str, str] | None = None
+    confidence: float = 0.9
+    carry: bool = False
+    notarget: bool = False
+
+
+class EventFinder:
+    def __init__(self, article: Article):
+        self.article = article
+        self.doc = article.doc
+        self.actors = article.resolver
+        self.rules = rules()
+
+    # -- arguments ------------------------------------------------------------------------
+
+    def _resolve_list(self, tokens, with_modifiers=False) -> list[Actor]:
+        out = []
+        for t in tokens:
+            out.extend(self.actors.actors(t, with_modifiers=with_modifiers))
+        return out
+
+    def subjects(self, verb, depth=0) -> tuple[list[Actor], str]:
+        """Who did it: the subject, the passive agent, or the controller of a non-finite verb."""
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                    return self.actors.actors(verb.head), f"relative clause on '{verb.head.text}'"
+                found = self.actors.actors(child)
+                return found, f"subject '{child.text}'"
+            if child.dep_ == "agent":
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                return self._resolve_list(objs), "passive agent 'by'"
+        if depth < 4 and verb.dep_ in CONTROL_DEPS and verb.head is not verb:
+            head = verb.head
+            if verb.dep_ in ("pobj",) or head.pos_ == "ADP":
+                head = head.head
+            if verb.dep_ == "xcomp":
+                passive_subject = [c for c in head.children if c.dep_ == "nsubjpass"]
+                objects = [c for c in head.children if c.dep_ == "dobj"]
+                if passive_subject:
+                    return self.actors.actors(passive_subject[0]), f"subject of '{head.text}'"
+                if objects and self.actors.actors(objects[0]) and head.lemma_.lower() in ("urge", "ask", "call", "force", "order", "tell", "allow", "help", "encourage", "press"):
+                    return self.actors.actors(objects[0]), f"object of '{head.text}'"
+            if head.pos_ in ("VERB", "AUX") and verb.dep_ != "relcl":
+                found, why = self.subjects(head, depth + 1)
+                return found, f"{why} (via '{head.text}')" if found else why
+        return [], "no subject"
+
+    def _prep_objects(self, token, preps) -> list[tuple[str, object]]:
+        found = []
+        for child in token.children:
+            if child.dep_ in ("prep", "dative") and child.lower_ in preps:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        found.append((child.lower_, obj))
+        found.sort(key=lambda item: preps.index(item[0]))
+        return found
+
+    def _deep_target(self, token, exclude: set[int]) -> tuple[list[Actor], str]:
+        """An actor named in the object phrase: "the issue of arms support to Ukraine"."""
+        frontier = [c for c in token.children if c.dep_ in ("dobj", "attr", "nsubjpass", "prep", "dative", "pobj")]
+        seen = 0
+        while frontier and seen < 40:
+            node = frontier.pop(0)
+            seen += 1
+            if node.dep_ == "pobj" and node.head.lower_ in ("to", "for", "with", "against", "toward", "towards") and node.i not in exclude:
+                found = self.actors.actors(node)
+                if found:
+                    return found, f"'{node.head.text} {node.text}' inside the object"
+            if node.dep_ in ("relcl", "ccomp", "advcl"):
+                continue
+            frontier.extend(node.children)
+        return [], ""
+
+    def verb_targets(self, verb, source_ids: set[int]) -> tuple[list[Actor], str]:
+        for child in verb.children:
+            if child.dep_ in ("dobj", "iobj", "nsubjpass") and child.i not in source_ids:
+                found = self.actors.actors(child)
+                if found:
+                    return found, f"object '{child.text}'"
+        for prep, obj in self._prep_objects(verb, TARGET_PREPS):
+            found = self.actors.actors(obj, with_modifiers=prep in ("on", "about", "over"))
+            if found:
+                return found, f"'{prep} {obj.text}'"
+        for child in verb.children:
+            if child.dep_ in ("dobj",):
+                found = self.actors.modifier_actors(child)
+                if found and verb.lemma_.lower() not in ("supply", "provide", "send", "deliver", "sign"):
+                    return found, f"actors modifying the object '{child.text}'"
+        return self._deep_target(verb, source_ids)
+
+    def noun_arguments(self, noun) -> tuple[list[Actor], list[Actor], str, str, bool]:
+        """Source and target of a nominal event; the last item says if the pair is symmetric."""
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        s_why = t_why = ""
+        for child in noun.children:
+            if child.dep_ == "poss":
+                sources = self.actors.actors(child)
+                s_why = f"possessor '{child.text}'"
+        for prep, obj in self._prep_objects(noun, ("between", "among")):
+            both = self.actors.actors(obj)
+            if len(both) >= 2:
+                return both, [], f"'{prep} {obj.text} …'", "", True
+        for prep, obj in self._prep_objects(noun, ("by",)):
+            sources = sources or self.actors.actors(obj)
+            s_why = s_why or f"'by {obj.text}'"
+        for prep, obj in self._prep_objects(noun, NOUN_TARGET_PREPS):
+            found = self.actors.actors(obj)
+            if found:
+                targets, t_why = found, f"'{prep} {obj.text}'"
+                break
+        if not sources:
+            modifiers = self.actors.modifier_actors(noun)
+            if len(modifiers) >= 2:
+                return modifiers, [], "modifiers " + " and ".join(a.text for a in modifiers), "", True
+            if modifiers:
+                sources, s_why = modifiers, f"modifier '{modifiers[0].text}'"
+        governor = noun.head
+        if not sources and noun.dep_ in ("dobj", "attr") and governor.pos_ in ("VERB", "AUX"):
+            sources, why = self.subjects(governor)
+            s_why = f"{why} of '{governor.text}'"
+        elif not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "from", "upon", "on"):
+            sources, why = self.subjects(governor.head)
+            s_why = f"{why} of '{governor.head.text}' (the event noun's frame)"
+        if not targets and noun.dep_ in ("dobj",) and governor.pos_ == "VERB":
+            for prep, obj in self._prep_objects(governor, TARGET_PREPS):
+                found = self.actors.actors(obj)
+                if found:
+                    targets, t_why = found, f"'{prep} {obj.text}' on '{governor.text}'"
+                    break
+        return sources, targets, s_why, t_why, False
+
+    def adjective_arguments(self, adj) -> tuple[list[Actor], list[Actor], str, str]:
+        """ "X stated that it was unacceptable for Y to…": the speaker judges Y."""
+        node = adj
+        speaker: list[Actor] = []
+        s_why = ""
+        for _ in range(6):
+            if node.head is node:
+                break
+            node = node.head
+            if node.lemma_.lower() in SPEECH_VERBS or node.lemma_.lower() in ("call", "describe", "find", "consider", "deem"):
+                speaker, why = self.subjects(node)
+                s_why = f"speaker: {why} of '{node.text}'"
+                break
+        clause = adj.head if adj.dep_ in ("acomp", "amod", "oprd") else adj
+        source_ids = {a.start for a in speaker}
+        targets = []
+        for token in clause.subtree:
+            if token.i == adj.i:
+                continue
+            actor = self.actors.resolve(token)
+            if actor is not None and actor.start not in source_ids and token.pos_ != "PRON":
+                targets = [actor]
+                break
+        return speaker, targets, s_why, "the actor judged in the clause" if targets else ""
+
+    # -- rule matching ----------------------------------------------------------------------
+
+    @staticmethod
+    def _words(token) -> set[str]:
+        words = {token.lemma_.lower(), token.lower_}
+        for child in token.children:
+            if child.dep_ in ("amod", "compound", "nmod") or (child.dep_ == "nummod"):
+                words |= {child.lemma_.lower(), child.lower_}
+        return words
+
+    def _objects(self, token) -> list:
+        if token.pos_ in ("NOUN", "PROPN"):
+            return [token]
+        objs = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd") or (c.dep_ == "nsubjpass")]
+        return [o2 for o in objs for o2 in (o, *o.conjuncts)]
+
+    def _condition_holds(self, cond, token, obj, source: Actor | None) -> bool:
+        any_word = "*" in cond.words
+        if cond.key == "obj":
+            return obj is not None and (any_word or bool(self._words(obj) & cond.words))
+        if cond.key == "prep":
+            return any(p.lower_ in cond.words for p in token.children if p.dep_ in ("prep", "dative", "agent"))
+        if cond.key == "pobj":
+            for p in token.children:
+                if p.dep_ in ("prep", "dative") and p.lower_ == cond.prep:
+                    for o in p.children:
+                        if o.dep_ in ("pobj", "pcomp") and (any_word or self._words(o) & cond.words):
+                            return True
+            return False
+        if cond.key == "prt":
+            return any(c.dep_ == "prt" and c.lower_ in cond.words for c in token.children)
+        if cond.key == "xcomp":
+            return any(c.dep_ in ("xcomp",) and (any_word or c.lemma_.lower() in cond.words) for c in token.children)
+        if cond.key == "gov":
+            return token.dep_ in ("dobj", "nsubjpass", "pobj", "attr") and token.head.lemma_.lower() in cond.words
+        if cond.key == "subj":
+            if source is None:
+                return False
+            sector = source.sector
+            return sector in cond.words or ("STATE" in cond.words and sector in STATE_SECTORS)
+        return False
+
+    def match(self, token, source: Actor | None) -> list[tuple[Rule, object]]:
+        pos = "NOUN" if token.pos_ == "PROPN" else token.pos_
+        lemma = token.lemma_.lower()
+        candidates = self.rules.get((lemma, pos)) or self.rules.get((token.lower_, pos)) or ()
+        if not candidates:
+            return []
+        objects = self._objects(token) or [None]
+        chosen: dict[str, tuple[Rule, object]] = {}
+        for obj in objects:
+            for rule in candidates:
+                if all(self._condition_holds(c, token, obj, source) for c in rule.conditions):
+                    chosen.setdefault(rule.code, (rule, obj))
+                    break
+        # One object may license a general code and another a specific one of the same family:
+        # keep both only when they differ beyond the family's default.
+        return list(chosen.values())
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def candidates(self) -> list[Candidate]:
+        found: list[Candidate] = []
+        for token in self.doc:
+            if token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
+                continue
+            if not (self.rules.get((token.lemma_.lower(), "NOUN" if token.pos_ == "PROPN" else token.pos_)) or self.rules.get((token.lower_, "NOUN" if token.pos_ == "PROPN" else token.pos_))):
+                continue
+            if token.pos_ == "VERB":
+                found.extend(self._verb_candidates(token))
+            elif token.pos_ == "ADJ":
+                found.extend(self._adjective_candidates(token))
+            else:
+                found.extend(self._noun_candidates(token))
+        found.extend(self._conditional_threats())
+        return found
+
+    def _trigger_tokens(self, token) -> list:
+        return [token] + [c for c in token.children if c.dep_ == "prt"]
+
+    def _verb_candidates(self, verb) -> list[Candidate]:
+        sources, s_why = self.subjects(verb)
+        out = []
+        for source in sources or [None]:
+            for rule, obj in self.match(verb, source):
+                if source is None:
+                    continue
+                targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)})
+                for target in targets or [None]:
+                    cand = Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), source, target,
+                                     [f"trigger '{verb.text}': {rule.describe()}", f"source: {s_why}"],
+                                     carry=rule.carry, notarget=rule.notarget)
+                    if target is not None:
+                        cand.why.append(f"target: {t_why}")
+                    out.append(cand)
+                if len(sources) > 1 and rule.code in SYMMETRIC_CODES and not targets:
+                    out.extend(self._pairwise(sources, verb, rule, "conjoined subjects"))
+        return self._dedupe_symmetric(out)
+
+    def _pairwise(self, actors, token, rule, why) -> list[Candidate]:
+        out = []
+        for a in actors:
+            for b in actors:
+                if a is not b and a.country != b.country:
+                    out.append(Candidate(token, self._trigger_tokens(token), rule.code, rule.describe(), a, b,
+                                         [f"trigger '{token.text}': {rule.describe()}", f"actors: {why}, coded both ways"]))
+        return out
+
+    @staticmethod
+    def _dedupe_symmetric(cands):
+        return [c for c in cands if not (c.target is None and any(o.source == c.source and o.target is not None and o.code == c.code for o in cands))]
+
+    def _noun_candidates(self, noun) -> list[Candidate]:
+        sources, targets, s_why, t_why, symmetric = self.noun_arguments(noun)
+        out = []
+        matches = self.match(noun, sources[0] if sources else None)
+        for rule, _ in matches:
+            if symmetric:
+                out.extend(self._pairwise(sources, noun, rule, s_why))
+                continue
+            if not sources:
+                if rule.carry:
+                    out.append(Candidate(noun, [noun], rule.code, rule.describe(), None, None,
+                                         [f"trigger '{noun.text}': {rule.describe()}"], carry=True))
+                continue
+            for source in sources:
+                for target in targets or [None]:
+                    cand = Candidate(noun, [noun], rule.code, rule.describe(), source, target,
+                                     [f"trigger '{noun.text}' (event noun): {rule.describe()}", f"source: {s_why}"],
+                                     confidence=0.85, carry=rule.carry, notarget=rule.notarget)
+                    if target is not None:
+                        cand.why.append(f"target: {t_why}")
+                    out.append(cand)
+                if rule.code in SYMMETRIC_CODES and targets:
+                    for target in targets:
+                        out.append(Candidate(noun, [noun], rule.code, rule.describe(), target, source,
+                                             [f"trigger '{noun.text}' (event noun): {rule.describe()}", "reciprocal of a symmetric event"],
+                                             confidence=0.8))
+        return out
+
+    def _adjective_candidates(self, adj) -> list[Candidate]:
+        speakers, targets, s_why, t_why = self.adjective_arguments(adj)
+        out = []
+        for rule, _ in self.match(adj, speakers[0] if speakers else None):
+            for source in speakers:
+                for target in targets or [None]:
+                    cand = Candidate(adj, [adj], rule.code, rule.describe(), source, target,
+                                     [f"judgement '{adj.text}': {rule.describe()}", s_why], confidence=0.8)
+                    if target is not None:
+                        cand.why.append(f"target: {t_why}")
+                    out.append(cand)
+        return out
+
+    def _conditional_threats(self) -> list[Candidate]:
+        """ "If South Korea decides to supply arms, Moscow will make decisions…": a threat by the
+        speaker (or the main clause's subject) against the if-clause's subject."""
+        out = []
+        for token in self.doc:
+            conditions = [c for c in token.children if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
+            future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in token.children)
+            if not conditions or not future or token.lemma_.lower() in COOPERATIVE_WORDS:
+                continue
+            if any(c.dep_ == "neg" for c in token.children):
+                continue
+            speaker_verb = token.head if token.dep_ in ("ccomp", "parataxis") and token.head.lemma_.lower() in SPEECH_VERBS else None
+            sources, s_why = self.subjects(speaker_verb) if speaker_verb is not None else ([], "")
+            if not sources:
+                sources, s_why = self.subjects(token)
+            targets, t_why = self.subjects(conditions[0])
+            rule = "conditional threat: 'if <target> …, <source> will …'"
+            anchor = speaker_verb if speaker_verb is not None else token
+            for source in sources:
+                for target in targets:
+                    out.append(Candidate(anchor, [conditions[0], token], "130", rule, source, target,
+                                         [rule, f"source: {s_why}", f"target: {t_why} of the if-clause"],
+                                         modality=modality(anchor) if speaker_verb is not None else ("asserted", "a stated conditional threat"),
+                                         confidence=0.75))
+        return out
+
+    # -- completion -------------------------------------------------------------------------
+
+    def complete(self, cands: list[Candidate]) -> list[Candidate]:
+        """Fill targets left implicit, carry actors to anaphoric event nouns, drop the unusable."""
+        done: list[Candidate] = []
+        for cand in sorted(cands, key=lambda c: c.anchor.i):
+            if cand.source is None and cand.carry:
+                earlier = [d for d in done if d.code[:2] == cand.code[:2] and d.source is not None and cand.anchor.i - d.anchor.i < 80]
+                if not earlier:
+                    continue
+                model = earlier[-1]
+                cand.source, cand.target = model.source, model.target
+                cand.why.append(f"actors carried over from the earlier '{model.trigger_tokens[-1].text}' event")
+                cand.confidence *= 0.75
+            if cand.source is None:
+                continue
+            if cand.target is not None and self._same(cand.source, cand.target):
+                cand.target = None
+            if cand.target is None and not cand.notarget:
+                self._infer_target(cand, done)
+            done.append(cand)
+        return done
+
+    @staticmethod
+    def _same(a: Actor, b: Actor) -> bool:
+        return a.country == b.country and (a.sector == b.sector or a.name == b.name or a.sector is None or b.sector is None)
+
+    def _infer_target(self, cand: Candidate, done: list[Candidate]) -> None:
+        sent = cand.anchor.sent
+        same_sentence = [d for d in done if d.anchor.sent == sent and d.target is not None and d.source.country == cand.source.country]
+        if cand.code[:2] in ("06", "07") and same_sentence:
+            cand.target = same_sentence[-1].target
+            cand.why.append(f"target: the recipient of '{same_sentence[-1].trigger_tokens[0].text}' in the same sentence")
+            cand.confidence *= 0.8
+            return
+        if cand.code[:2] in FORCE_ROOTS or cand.code.startswith("087"):
+            opponent = self._nearest_opponent(cand)
+            if opponent is not None:
+                cand.target = opponent
+                cand.why.append(f"target: '{opponent.text}', the other side in the same sentence")
+                cand.confidence *= 0.7
+
+    def _nearest_opponent(self, cand: Candidate) -> Actor | None:
+        sent = cand.anchor.sent
+        best = None
+        for token in sent:
+            actor = self.actors.cache.get(token.i)
+            if actor is None or actor.country is None or actor.country == cand.source.country:
+                continue
+            distance = abs(token.i - cand.anchor.i)
+            if best is None or distance < best[0]:
+                best = (distance, actor)
+        return best[1] if best else None
+
+    # -- freezing --------------------------------------------------------------------------
+
+    def freeze(self, cand: Candidate) -> Event:
+        code = cameo(cand.code)
+        mod = cand.modality or modality(cand.anchor)
+        first, last = min(cand.trigger_tokens, key=lambda t: t.i), max(cand.trigger_tokens, key=lambda t: t.i)
+        sent = cand.anchor.sent
+        trigger_span = (first.idx, last.idx + len(last.text)) if len(cand.trigger_tokens) <= 2 and last.i - first.i < 4 else (cand.anchor.idx, cand.anchor.idx + len(cand.anchor.text))
+        text = self.doc.text
+        sent_start = sent.start_char
+        sent_end = sent.end_char
+        while sent_end > sent_start and text[sent_end - 1].isspace():
+            sent_end -= 1
+        confidence = cand.confidence * cand.source.confidence * (cand.target.confidence if cand.target else 0.8)
+        key = f"{self.article.id}|{trigger_span[0]}|{cand.source.start}|{cand.target.start if cand.target else -1}|{cand.code}"
+        return Event(
+            id=hashlib.sha1(key.encode()).hexdigest()[:16],
+            article_id=self.article.id,
+            source=cand.source,
+            target=cand.target,
+            cameo=code.code,
+            cameo_name=code.name,
+            goldstein=code.goldstein,
+            quad_class=code.quad_class,
+            plover=code.plover,
+            plover_mode=code.plover_mode,
+            modality=mod[0],
+            trigger=text[trigger_span[0] : trigger_span[1]],
+            trigger_span=trigger_span,
+            sentence=text[sent_start:sent_end],
+            evidence=(sent_start, sent_end),
+            confidence=round(min(confidence, 0.99), 2),
+            rationale=tuple([*cand.why, f"source actor: {cand.source.basis}"]
+                            + ([f"target actor: {cand.target.basis}"] if cand.target else [])
+                            + [f"modality {mod[0]}: {mod[1]}"]),
+        )
+
+
+def run(article: Article) -> Article:
+    finder = EventFinder(article)
+    cands = finder.complete(finder.candidates())
+    events: dict[tuple, Event] = {}
+    anchors: dict[str, int] = {}
+    for cand in cands:
+        event = finder.freeze(cand)
+        key = (event.source.country, event.source.sector, event.target.country if event.target else None, event.cameo, event.evidence)
+        if key in events and events[key].confidence >= event.confidence:
+            continue
+        events[key] = event
+        anchors[event.id] = cand.anchor.i
+    article.events = sorted(events.values(), key=lambda e: (e.evidence[0], e.trigger_span[0]))
+    article.anchors = {e.id: anchors[e.id] for e in article.events}
+    return article

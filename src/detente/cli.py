@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .errors import DetenteError
-from .io import output
+from .io import output as render
 
 EVENT_COLUMNS = ("id", "date", "source", "cameo", "plover", "target", "modality", "trigger", "confidence")
 DYAD_COLUMNS = ("source", "target", "events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "goldstein_sum")
@@ -103,7 +103,7 @@ def extract(path, text, published, fmt, output):
         article = api.extract_file(path, day)
     if article.published is None:
         click.echo("note: no publication date given (--published); events dated from the text only", err=True)
-    output.write(event_records(article.events), fmt, EVENT_COLUMNS, output=output)
+    render.write(event_records(article.events), fmt, EVENT_COLUMNS, output=output)
 
 
 @main.command()
@@ -161,7 +161,7 @@ def events(db, actor, since, until, cameo, modality, limit, fmt, output):
     _require_db(db)
     with Store(db, read_only=True) as store:
         found = store.events(actor=actor, since=since_day, until=until_day, cameo=cameo, modality=modality, limit=limit)
-    output.write(event_records(found), fmt, EVENT_COLUMNS, output=output)
+    render.write(event_records(found), fmt, EVENT_COLUMNS, output=output)
 
 
 @main.command()
@@ -184,7 +184,7 @@ def dyads(db, top, since, fmt, output):
     _require_db(db)
     with Store(db, read_only=True) as store:
         rows = store.dyads(top=top, since=since_day)
-    output.write(rows, fmt, DYAD_COLUMNS, output=output)
+    render.write(rows, fmt, DYAD_COLUMNS, output=output)
 
 
 @main.command()

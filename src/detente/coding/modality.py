@@ -71,7 +71,7 @@ def _governor_cue(governor, child) -> tuple[str, str] | None:
         return "alleged", f"'{governor.text}'"
     if lemma in ALLEGE_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("acl", "ccomp", "advcl"):
         return "alleged", f"'{governor.text} that'"
-    if lemma in INTENT_GOVERNORS and child.dep_ in ("xcomp", "pcomp", "prep", "dobj", "ccomp"):
+    if lemma in INTENT_GOVERNORS and (child.dep_ in ("xcomp", "pcomp", "dobj", "ccomp") or (child.dep_ == "prep" and child.lower_ in ("of", "for", "on", "about"))):
         return "intended", f"'{governor.text}'"
     if lemma in HYPOTHETICAL_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("prep", "acl", "xcomp", "pcomp", "pobj"):
         return "hypothetical", f"'{governor.text}'"
@@ -90,8 +90,10 @@ def modality(trigger) -> tuple[str, str]:
     node = trigger
     for _ in range(12):
         head = node.head
-        if head is node:
+        if head.i == node.i:
             break
+        if trigger.pos_ in ("NOUN", "PROPN") and node.dep_ == "pobj" and head.head.pos_ in ("NOUN", "PROPN"):
+            return "asserted", f"event noun presupposed inside the phrase '{head.head.text} {head.text} …'"
         if head.lemma_.lower() in SPEECH_VERBS and node.dep_ in ("ccomp", "parataxis"):
             break  # reported speech: the saying does not change the modality of what is said
         cues = [c for c in (_governor_cue(head, node), _own_cue(head) if node.dep_ in INHERITING_DEPS else None) if c]

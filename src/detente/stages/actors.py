@@ -20,7 +20,7 @@ NP_RIGHT_DEPS = {"flat", "compound", "case"}
 COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
-PRONOUN_LOOKBACK_SENTENCES = 3
+PRONOUN_LOOKBACK_SENTENCES = 6
 
 
 def np_tokens(head) -> list:

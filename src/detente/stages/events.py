@@ -66,11 +66,11 @@ class EventFinder:
                 if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                     return self.actors.actors(verb.head), f"relative clause on '{verb.head.text}'"
                 found = self.actors.actors(child)
-                return found, f"subject '{child.text}'"
+                return found, f"subject '{found[0].text if found else child.text}'"
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
                 return self._resolve_list(objs), "passive agent 'by'"
-        if depth < 4 and verb.dep_ in CONTROL_DEPS and verb.head is not verb:
+        if depth < 4 and verb.dep_ in CONTROL_DEPS and verb.head.i != verb.i:
             head = verb.head
             if verb.dep_ in ("pobj",) or head.pos_ == "ADP":
                 head = head.head
@@ -104,7 +104,7 @@ class EventFinder:
             node = frontier.pop(0)
             seen += 1
             if node.dep_ == "pobj" and node.head.lower_ in ("to", "for", "with", "against", "toward", "towards") and node.i not in exclude:
-                found = self.actors.actors(node)
+                found = self.actors.actors(node) or self.actors.modifier_actors(node)
                 if found:
                     return found, f"'{node.head.text} {node.text}' inside the object"
             if node.dep_ in ("relcl", "ccomp", "advcl"):
@@ -112,20 +112,22 @@ class EventFinder:
             frontier.extend(node.children)
         return [], ""
 
-    def verb_targets(self, verb, source_ids: set[int]) -> tuple[list[Actor], str]:
+    def verb_targets(self, verb, source_ids: set[int], code: str) -> tuple[list[Actor], str]:
         for child in verb.children:
             if child.dep_ in ("dobj", "iobj", "nsubjpass") and child.i not in source_ids:
                 found = self.actors.actors(child)
                 if found:
-                    return found, f"object '{child.text}'"
+                    return found, f"object '{found[0].text}'"
         for prep, obj in self._prep_objects(verb, TARGET_PREPS):
             found = self.actors.actors(obj, with_modifiers=prep in ("on", "about", "over"))
             if found:
-                return found, f"'{prep} {obj.text}'"
+                return found, f"'{prep} {found[0].text}'"
         for child in verb.children:
             if child.dep_ in ("dobj",):
-                found = self.actors.modifier_actors(child)
-                if found and verb.lemma_.lower() not in ("supply", "provide", "send", "deliver", "sign"):
+                # "commented on the Russian-North Korean agreement": a statement is about the
+                # actors of its topic. A deed is not aimed at the makers of its instrument.
+                found = self.actors.modifier_actors(child) if cameo(code).quad_class in (1, 3) else []
+                if found:
                     return found, f"actors modifying the object '{child.text}'"
         return self._deep_target(verb, source_ids)
 
@@ -134,8 +136,10 @@ class EventFinder:
         sources: list[Actor] = []
         targets: list[Actor] = []
         s_why = t_why = ""
+        has_possessor = False
         for child in noun.children:
             if child.dep_ == "poss":
+                has_possessor = True
                 sources = self.actors.actors(child)
                 s_why = f"possessor '{child.text}'"
         for prep, obj in self._prep_objects(noun, ("between", "among")):
@@ -148,7 +152,7 @@ class EventFinder:
         for prep, obj in self._prep_objects(noun, NOUN_TARGET_PREPS):
             found = self.actors.actors(obj)
             if found:
-                targets, t_why = found, f"'{prep} {obj.text}'"
+                targets, t_why = found, f"'{prep} {found[0].text}'"
                 break
         if not sources:
             modifiers = self.actors.modifier_actors(noun)
@@ -157,7 +161,9 @@ class EventFinder:
             if modifiers:
                 sources, s_why = modifiers, f"modifier '{modifiers[0].text}'"
         governor = noun.head
-        if not sources and noun.dep_ in ("dobj", "attr") and governor.pos_ in ("VERB", "AUX"):
+        if has_possessor and not sources:
+            pass  # "his visit" with "his" unresolved: the frame's subject would be a guess
+        elif not sources and noun.dep_ in ("dobj", "attr") and governor.pos_ in ("VERB", "AUX"):
             sources, why = self.subjects(governor)
             s_why = f"{why} of '{governor.text}'"
         elif not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "from", "upon", "on"):
@@ -177,7 +183,7 @@ class EventFinder:
         speaker: list[Actor] = []
         s_why = ""
         for _ in range(6):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if node.lemma_.lower() in SPEECH_VERBS or node.lemma_.lower() in ("call", "describe", "find", "consider", "deem"):
@@ -283,7 +289,7 @@ class EventFinder:
             for rule, obj in self.match(verb, source):
                 if source is None:
                     continue
-                targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)})
+                targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code)
                 for target in targets or [None]:
                     cand = Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), source, target,
                                      [f"trigger '{verb.text}': {rule.describe()}", f"source: {s_why}"],
@@ -403,6 +409,16 @@ class EventFinder:
         return a.country == b.country and (a.sector == b.sector or a.name == b.name or a.sector is None or b.sector is None)
 
     def _infer_target(self, cand: Candidate, done: list[Candidate]) -> None:
+        ancestors, node = set(), cand.anchor
+        for _ in range(3):
+            node = node.head
+            ancestors.add(node.i)
+        governing = [d for d in done if d.target is not None and d.source.country == cand.source.country and d.anchor.i in ancestors]
+        if governing:
+            cand.target = governing[-1].target
+            cand.why.append(f"target: shared with the governing '{governing[-1].trigger_tokens[0].text}' event")
+            cand.confidence *= 0.85
+            return
         sent = cand.anchor.sent
         same_sentence = [d for d in done if d.anchor.sent == sent and d.target is not None and d.source.country == cand.source.country]
         if cand.code[:2] in ("06", "07") and same_sentence:
@@ -422,6 +438,8 @@ class EventFinder:
         best = None
         for token in sent:
             actor = self.actors.cache.get(token.i)
+            if token.pos_ == "ADJ":
+                continue  # "North Korean missiles": a demonym on a thing is no party to the event
             if actor is None or actor.country is None or actor.country == cand.source.country:
                 continue
             distance = abs(token.i - cand.anchor.i)
@@ -474,7 +492,8 @@ def run(article: Article) -> Article:
     anchors: dict[str, int] = {}
     for cand in cands:
         event = finder.freeze(cand)
-        key = (event.source.country, event.source.sector, event.target.country if event.target else None, event.cameo, event.evidence)
+        key = (event.source.country, event.source.sector, event.target.country if event.target else None, event.cameo,
+               event.evidence, event.modality)
         if key in events and events[key].confidence >= event.confidence:
             continue
         events[key] = event

@@ -146,7 +146,7 @@ def is_future(token) -> bool:
                 return True
             if child.dep_ == "aux" and child.lower_ == "going":
                 return True
-        if node.dep_ not in ("xcomp", "conj") or node.head is node:
+        if node.dep_ not in ("xcomp", "conj") or node.head.i == node.i:
             break
         node = node.head
         if node.lemma_.lower() in ("expect", "schedule", "plan", "set", "due"):
@@ -157,12 +157,12 @@ def is_future(token) -> bool:
 def tree_distance(a, b) -> int:
     ancestors = {a.i: 0}
     node, d = a, 0
-    while node.head is not node:
+    while node.head.i != node.i:
         node, d = node.head, d + 1
         ancestors[node.i] = d
     node, d = b, 0
     while node.i not in ancestors:
-        if node.head is node:
+        if node.head.i == node.i:
             return 99
         node, d = node.head, d + 1
     return d + ancestors[node.i]

@@ -78,6 +78,18 @@ def _governor_cue(governor, child) -> tuple[str, str] | None:
     return None
 
 
+LIGHT_VERBS = {"issue", "make", "give", "deliver", "lodge", "file", "launch", "express", "voice", "extend", "offer", "send",
+               "register", "hold", "conduct", "carry", "stage", "mount", "begin", "start", "announce", "sign", "reach"}
+
+
+def _passes_modality(verb) -> bool:
+    """Does a verb's own modality carry to its object noun? Light verbs ("did not issue a
+    warning") and intention verbs ("plans an attack") do; other verbs ("condemned the attack")
+    presuppose their object."""
+    lemma = verb.lemma_.lower()
+    return lemma in LIGHT_VERBS or lemma in INTENT_GOVERNORS or lemma in EXPECT_GOVERNORS or lemma in NEGATING_GOVERNORS or lemma in ALLEGE_GOVERNORS
+
+
 PRIORITY = {"negated": 0, "hypothetical": 1, "alleged": 2, "expected": 3, "intended": 4}
 INHERITING_DEPS = {"xcomp", "pcomp", "prep", "pobj", "dobj", "conj", "acl", "nsubjpass", "attr", "acomp"}
 
@@ -94,6 +106,8 @@ def modality(trigger) -> tuple[str, str]:
             break
         if trigger.pos_ in ("NOUN", "PROPN") and node.dep_ == "pobj" and head.head.pos_ in ("NOUN", "PROPN"):
             return "asserted", f"event noun presupposed inside the phrase '{head.head.text} {head.text} …'"
+        if node is trigger and trigger.pos_ in ("NOUN", "PROPN") and node.dep_ in ("dobj", "nsubj", "nsubjpass") and not _passes_modality(head):
+            return "asserted", f"event noun presupposed as the argument of '{head.text}'"
         if head.lemma_.lower() in SPEECH_VERBS and node.dep_ in ("ccomp", "parataxis"):
             break  # reported speech: the saying does not change the modality of what is said
         cues = [c for c in (_governor_cue(head, node), _own_cue(head) if node.dep_ in INHERITING_DEPS else None) if c]

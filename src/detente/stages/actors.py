@@ -14,6 +14,7 @@ from datetime import date
 
 from ..knowledge.gazetteer import Hit, default_gazetteer, leaders_by_name, leaders_by_surname
 from ..model import Actor, Article
+from .where import place_population
 
 NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "quantmod", "case", "punct", "npadvmod"}
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
@@ -57,6 +58,8 @@ class ActorResolver:
         self.person_mentions: list[tuple[int, Actor]] = []
         self.subject_mentions: list[tuple[int, Actor]] = []
         self.person_ents = {t.i: ent for ent in self.doc.ents if ent.label_ == "PERSON" for t in ent}
+        self.place_ents = {t.i: ent for ent in self.doc.ents if ent.label_ in ("GPE", "LOC", "ORG", "FAC") for t in ent}
+        self.mentioned_countries = {h.entries[0].country for h in self.hits.values() if h.kind in ("country", "capital", "demonym")}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -116,7 +119,7 @@ class ActorResolver:
         if head.i in self.person_ents or (hit and hit.kind == "leader"):
             return self._person(head)
         if hit is None:
-            return None
+            return self._city(head)
         if hit.kind == "agent":
             return self._agent(head, hit)
         if hit.kind == "demonym" and head.dep_ == "amod" and head.head.i in self.hits and self.hits[head.head.i].kind == "agent":
@@ -125,6 +128,21 @@ class ActorResolver:
         start, end, text = span_chars(np_tokens(head))
         return Actor(text, start, end, entry.country, entry.sector, None, 1.0 if hit.kind != "demonym" else 0.9,
                      f"{entry.kind} {entry.basis}")
+
+    def _city(self, head) -> Actor | None:
+        """A city named as a party ("shelled Kharkiv") stands for its country, at lower confidence."""
+        ent = self.place_ents.get(head.i)
+        if ent is None or head.i != ent.root.i or head.dep_ in ("compound", "amod") or head.pos_ != "PROPN":
+            return None
+        from .where import resolve_place
+
+        place = resolve_place(ent.text, self.mentioned_countries)
+        if place is None or place.feature != "city" or not place.country:
+            return None
+        if ent.label_ not in ("GPE", "LOC") and place_population(place) < 100_000:
+            return None  # the tagger did not call it a place: only a big city's name is safe
+        start, end, text = span_chars(np_tokens(head))
+        return Actor(text, start, end, place.country, None, None, 0.7, f"city '{place.name}' (GeoNames {place.geonameid}) in {place.country}")
 
     def _pick(self, hit: Hit):
         """A name two states share ("Congolese") goes to the one the article talks about."""
@@ -154,18 +172,30 @@ class ActorResolver:
         tokens = np_tokens(head)
         country, why = self._phrase_country(tokens, skip=hit)
         if country is None:
+            for child in head.children:
+                if child.dep_ == "poss" and child.pos_ == "PRON":
+                    owner = self.resolve(child)
+                    if owner is not None and owner.country:
+                        country, why = owner.country, f"possessor '{child.text}' ({owner.basis})"
+        if country is None:
             for prep in head.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "from", "in"):
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "from"):
                     for obj in prep.children:
                         if obj.dep_ == "pobj":
                             inner = self.resolve(obj)
                             if inner is not None and inner.country:
                                 country, why = inner.country, f"'{prep.text} {inner.text}'"
+        confidence = 0.9
+        if country is None and head.dep_ in ("nsubj", "nsubjpass"):
+            # "Police arrested protesters in Tbilisi": a bare sector noun as subject belongs to the
+            # state the sentence is about; only the sentence's own country counts, at low confidence.
+            country, why = self.context_country(head, same_sentence_only=True)
+            confidence = 0.5
         if country is None:
             return None
         sector = hit.entries[0].sector
         start, end, text = span_chars(tokens)
-        return Actor(text, start, end, country, sector, None, 0.9,
+        return Actor(text, start, end, country, sector, None, confidence,
                      f"sector noun '{self.doc[hit.start:hit.end].text}' ({hit.entries[0].basis}) + {why}")
 
     def _person_name(self, head) -> tuple[str, list]:
@@ -248,26 +278,23 @@ class ActorResolver:
         )
         return Actor(text, start, end, country, sector, name, round(confidence, 2), basis)
 
-    def context_country(self, token):
-        """The country the surrounding text is about: nearest in the sentence, else the most recent before it."""
+    def context_country(self, token, same_sentence_only: bool = False):
+        """The country the text around a mention is about: the nearest named before it in the
+        sentence, else the most recent in earlier sentences, else the nearest after it. What
+        follows a mention is often the other party ("spokesman X criticized China"), so it
+        comes last."""
         sent = token.sent
-        best = None
-        for i in range(sent.start, sent.end):
-            hit = self.hits.get(i)
-            if hit and hit.kind in ("country", "capital", "seat", "demonym") and i != token.i:
-                distance = abs(i - token.i) + (0 if i < token.i else 1)
-                if best is None or distance < best[0]:
-                    best = (distance, hit)
-        if best is None:
-            for i in range(sent.start - 1, max(-1, sent.start - 200), -1):
-                hit = self.hits.get(i)
-                if hit and hit.kind in ("country", "capital", "seat", "demonym"):
-                    best = (0, hit)
-                    break
-        if best is None:
-            return None, None
-        hit = best[1]
-        return self._pick(hit).country, f"context '{self.doc[hit.start:hit.end].text}'"
+        kinds = ("country", "capital", "seat", "demonym")
+        before = [i for i in range(token.i - 1, sent.start - 1, -1) if self.hits.get(i) and self.hits[i].kind in kinds]
+        earlier = [] if same_sentence_only else [
+            i for i in range(sent.start - 1, max(-1, sent.start - 200), -1) if self.hits.get(i) and self.hits[i].kind in kinds
+        ]
+        after = [i for i in range(token.i + 1, sent.end) if self.hits.get(i) and self.hits[i].kind in kinds]
+        for pool in (before, earlier, after):
+            if pool:
+                hit = self.hits[pool[0]]
+                return self._pick(hit).country, f"context '{self.doc[hit.start:hit.end].text}'"
+        return None, None
 
     def _pronoun(self, token) -> Actor | None:
         lower = token.lower_

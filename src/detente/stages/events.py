@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from ..coding.modality import SPEECH_VERBS, modality
 from ..knowledge import cameo
-from ..knowledge.lexicon import Rule, rules
+from ..knowledge.lexicon import Rule, rules, word_classes
 from ..model import Actor, Article, Event
 
 TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "for", "over", "of", "from")
 NOUN_TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "for", "of", "at")
-SYMMETRIC_CODES = {"019", "036", "040", "044", "046", "057", "060", "061", "062", "063", "064"}
+SYMMETRIC_CODES = {"019", "030", "036", "040", "044", "046", "057", "060", "061", "062", "063", "064"}
 SYMMETRIC_LEMMAS = {"clash", "fight"}
 STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj", "ccomp")
@@ -126,7 +126,11 @@ class EventFinder:
             if child.dep_ in ("dobj",):
                 # "commented on the Russian-North Korean agreement": a statement is about the
                 # actors of its topic. A deed is not aimed at the makers of its instrument.
-                found = self.actors.modifier_actors(child) if cameo(code).quad_class in (1, 3) else []
+                found = []
+                if cameo(code).quad_class in (1, 3):
+                    found = self.actors.modifier_actors(child)
+                    for prep, obj in self._prep_objects(child, ("by", "of", "between")):
+                        found = found or self.actors.actors(obj)
                 if found:
                     return found, f"actors modifying the object '{child.text}'"
         return self._deep_target(verb, source_ids)
@@ -147,7 +151,10 @@ class EventFinder:
             if len(both) >= 2:
                 return both, [], f"'{prep} {obj.text} …'", "", True
         for prep, obj in self._prep_objects(noun, ("by",)):
-            sources = sources or self.actors.actors(obj)
+            by_actors = self.actors.actors(obj)
+            if len(by_actors) >= 2 and not sources and self.match(noun, by_actors[0]) and self.match(noun, by_actors[0])[0][0].code in SYMMETRIC_CODES:
+                return by_actors, [], f"'by {obj.text} …'", "", True
+            sources = sources or by_actors
             s_why = s_why or f"'by {obj.text}'"
         for prep, obj in self._prep_objects(noun, NOUN_TARGET_PREPS):
             found = self.actors.actors(obj)
@@ -163,13 +170,13 @@ class EventFinder:
         governor = noun.head
         if has_possessor and not sources:
             pass  # "his visit" with "his" unresolved: the frame's subject would be a guess
-        elif not sources and noun.dep_ in ("dobj", "attr") and governor.pos_ in ("VERB", "AUX"):
+        elif not sources and noun.dep_ in ("dobj", "attr") and governor.pos_ in ("VERB", "AUX") and governor.lemma_.lower() in word_classes()["light"]:
             sources, why = self.subjects(governor)
             s_why = f"{why} of '{governor.text}'"
         elif not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "from", "upon", "on"):
             sources, why = self.subjects(governor.head)
             s_why = f"{why} of '{governor.head.text}' (the event noun's frame)"
-        if not targets and noun.dep_ in ("dobj",) and governor.pos_ == "VERB":
+        if not targets and noun.dep_ in ("dobj",) and governor.pos_ == "VERB" and governor.lemma_.lower() in word_classes()["light"]:
             for prep, obj in self._prep_objects(governor, TARGET_PREPS):
                 found = self.actors.actors(obj)
                 if found:

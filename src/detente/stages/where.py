@@ -43,6 +43,14 @@ def _country_centroid(iso3: str):
         return None, None
 
 
+def place_population(place: Location) -> int:
+    _, by_name, _ = _geo()
+    for city in by_name.get(place.name.lower(), []):
+        if city["geonameid"] == place.geonameid:
+            return city["population"]
+    return 0
+
+
 def resolve_place(name: str, context: set[str], gazetteer_country: str | None = None) -> Location | None:
     iso2_to_iso3, by_name, country_by_name = _geo()
     key = name.lower().removeprefix("the ")

@@ -1,0 +1,89 @@
+"""Table-driven sentence tests: sentence -> (source, CAMEO prefix, target, modality[, date]).
+
+Published on Friday 2024-06-21 unless a row says otherwise.
+"""
+import pytest
+
+from detente.api import extract
+
+pytestmark = pytest.mark.slow
+
+CASES = [
+    # voice
+    ("Russia warned South Korea on Thursday.", "RUS", "13", "KOR", "asserted", "2024-06-20"),
+    ("South Korea was warned by Russia on Monday.", "RUS", "13", "KOR", "asserted", "2024-06-17"),
+    ("Hamas fired rockets at Israel on Saturday.", "PSE", "19", "ISR", "asserted", "2024-06-15"),
+    # reported speech: the speaker is the source
+    ("\"If Japan sends troops, Beijing will respond,\" Chinese Foreign Minister Wang Yi said.", "CHN", "13", "JPN", "asserted", None),
+    ("Government spokesman Yoshimasa Hayashi said it was unacceptable for Russia to arm North Korea.", "JPN", "11", "RUS", "asserted", None),
+    ("Iran claimed that Israel attacked its embassy in Damascus.", "ISR", "19", None, "alleged", None),
+    # conjunctions
+    ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
+    ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),
+    ("Russia signed a treaty with China last week.", "RUS", "057", "CHN", "asserted", "2024-06-10"),
+    ("India and Pakistan agreed to hold talks in Geneva.", "IND", "03", "PAK", "asserted", None),
+    # negation
+    ("China did not condemn Russia's invasion of Ukraine.", "CHN", "111", "RUS", "negated", None),
+    ("China did not condemn Russia's invasion of Ukraine.", "RUS", "19", "UKR", "asserted", None),
+    ("Japan refused to supply weapons to Ukraine.", "JPN", "07", "UKR", "negated", None),
+    ("Germany never sent tanks to Ukraine.", "DEU", "07", "UKR", "negated", None),
+    # conditionals
+    ("If Iran attacks Israel, the United States will defend Israel.", "IRN", "19", "ISR", "hypothetical", None),
+    ("The Kremlin said it would retaliate if NATO deployed troops to Ukraine.", "RUS", "13", "NATO", "asserted", None),
+    # intention, expectation
+    ("Germany plans to send tanks to Ukraine.", "DEU", "07", "UKR", "intended", None),
+    ("Turkey may send peacekeepers to Gaza, its foreign minister said.", "TUR", "074", "PSE", "intended", None),
+    ("The United States is expected to impose sanctions on Iran next week.", "USA", "163", "IRN", "expected", "2024-06-24"),
+    # relative dates
+    ("Chinese Foreign Minister Wang Yi visited Moscow earlier this month.", "CHN", "042", "RUS", "asserted", "2024-06-01"),
+    ("Russian forces shelled Kharkiv two days ago.", "RUS", "19", "UKR", "asserted", "2024-06-19"),
+    ("Israeli troops killed three Palestinians in the West Bank yesterday.", "ISR", "19", "PSE", "asserted", "2024-06-20"),
+    # metonymy: capitals and seats of power stand for the state
+    ("Seoul summoned the Japanese ambassador on Friday.", "KOR", "114", "JPN", "asserted", "2024-06-21"),
+    ("The White House condemned Moscow.", "USA", "111", "RUS", "asserted", None),
+    ("Washington accused Beijing of espionage.", "USA", "112", "CHN", "asserted", None),
+    ("The Kremlin praised Pyongyang.", "RUS", "051", "PRK", "asserted", None),
+]
+
+
+@pytest.mark.parametrize("sentence, source, prefix, target, modality, day", CASES)
+def test_sentence(sentence, source, prefix, target, modality, day):
+    events = extract(sentence, published="2024-06-21")
+    matches = [
+        e for e in events
+        if e.source.country == source and e.cameo.startswith(prefix)
+        and (target is None or (e.target is not None and e.target.country == target))
+    ]
+    assert matches, f"no {source} -{prefix}-> {target} in {[(e.source.code, e.cameo, e.target and e.target.code) for e in events]}"
+    assert matches[0].modality == modality
+    if day:
+        assert matches[0].date == day
+
+
+@pytest.mark.parametrize("sentence, person, country, sector", [
+    ("Russian President Vladimir Putin warned Japan.", "Vladimir Putin", "RUS", "GOV"),
+    ("North Korean leader Kim Jong Un praised Russia.", "Kim Jong Un", "PRK", "GOV"),
+    ("U.S. National Security Council spokesman John Kirby criticized China.", "John Kirby", "USA", "GOV"),
+])
+def test_people_resolve_to_country_and_sector(sentence, person, country, sector):
+    sources = [e.source for e in extract(sentence, published="2024-06-21")]
+    assert any((a.name, a.country, a.sector) == (person, country, sector) for a in sources), sources
+
+
+def test_unknown_person_gets_country_from_context_with_low_confidence():
+    text = "Japan protested on Monday. Deputy spokesman Taro Sato criticized China."
+    events = extract(text, published="2024-06-21")
+    sato = [e.source for e in events if e.source.name == "Taro Sato"]
+    assert sato and sato[0].country == "JPN" and sato[0].sector == "GOV" and sato[0].confidence < 0.7
+
+
+def test_surname_resolves_to_earlier_full_name():
+    text = "Russian President Vladimir Putin visited Hanoi. Later, Putin warned South Korea."
+    events = extract(text, published="2024-06-21")
+    warn = [e for e in events if e.cameo.startswith("13")]
+    assert warn and warn[0].source.name == "Vladimir Putin"
+
+
+def test_military_nouns():
+    events = extract("North Korean troops crossed the border into South Korea.", published="2024-06-21")
+    assert any(e.source.code == "PRKMIL" for e in events)

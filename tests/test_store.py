@@ -59,3 +59,6 @@ def test_ingest_twice_adds_nothing(tmp_path):
         assert counts["articles"] == 1 and counts["events"] == first.events > 10
         top = store.dyads(top=3)
         assert top and top[0]["events"] >= 2
+        asserted = {(d["source"], d["target"]): d["events"] for d in store.dyads(top=50)}
+        everything = {(d["source"], d["target"]): d["events"] for d in store.dyads(top=50, modality=None)}
+        assert asserted[("KOR", "UKR")] < everything[("KOR", "UKR")]  # the negated and hypothetical supplies

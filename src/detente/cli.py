@@ -168,9 +168,12 @@ def events(db, actor, since, until, cameo, modality, limit, fmt, output):
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--top", default=10, show_default=True, help="How many dyads.")
 @click.option("--since", help="First date, YYYY-MM-DD.")
+@click.option("--modality", default="asserted", show_default=True,
+              type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged", "any"]),
+              help="Which events count; 'any' counts negated and hypothetical ones too.")
 @format_option()
 @clean_errors
-def dyads(db, top, since, fmt, output):
+def dyads(db, top, since, modality, fmt, output):
     """The busiest directed country pairs, with their cooperation/conflict mix.
 
     \b
@@ -183,7 +186,7 @@ def dyads(db, top, since, fmt, output):
     since_day = parse_date(since, "--since")
     _require_db(db)
     with Store(db, read_only=True) as store:
-        rows = store.dyads(top=top, since=since_day)
+        rows = store.dyads(top=top, since=since_day, modality=None if modality == "any" else modality)
     render.write(rows, fmt, DYAD_COLUMNS, output=output)
 
 

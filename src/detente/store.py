@@ -213,10 +213,16 @@ class Store:
         rows = self._rows("SELECT * FROM articles WHERE id = ?", [article_id])
         return rows[0] if rows else None
 
-    def dyads(self, top: int = 10, since: date | str | None = None) -> list[dict]:
-        """The busiest country pairs, with their event mix by quad class and Goldstein total."""
+    def dyads(self, top: int = 10, since: date | str | None = None, modality: str | None = "asserted") -> list[dict]:
+        """The busiest country pairs, with their event mix by quad class and Goldstein total.
+
+        Only asserted events count by default: a negated arms delivery or a hypothetical attack
+        did not happen, and would otherwise add its Goldstein weight. `modality=None` counts all."""
         params: list = []
         where = "WHERE target_country IS NOT NULL AND source_country IS NOT NULL AND source_country <> target_country"
+        if modality:
+            where += " AND modality = ?"
+            params.append(modality)
         if since:
             where += " AND date >= ?"
             params.append(str(since))

@@ -87,3 +87,12 @@ def test_surname_resolves_to_earlier_full_name():
 def test_military_nouns():
     events = extract("North Korean troops crossed the border into South Korea.", published="2024-06-21")
     assert any(e.source.code == "PRKMIL" for e in events)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The president and Congress could not agree on a national budget.",   # domestic, no target
+    "Waseem expressed no regret after his 2016 arrest.",                   # the possessor was arrested
+    "John Smith criticized the plan.",                                     # a person of no known country
+])
+def test_no_event_without_a_usable_dyad(sentence):
+    assert extract(sentence, published="2024-06-21") == []

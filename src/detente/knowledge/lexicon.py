@@ -9,7 +9,7 @@ from ..errors import KnowledgeError
 from . import cameo_codes, read_table, split_list
 
 CONDITION_KEYS = {"obj", "prep", "pobj", "prt", "xcomp", "gov", "subj"}
-FLAGS = {"carry", "notarget"}
+FLAGS = {"carry", "notarget", "possessor=target"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Rule:
     carry: bool
     notarget: bool
     line: int
+    possessor_is_target: bool = False
 
     @property
     def specificity(self) -> tuple[int, int, bool]:
@@ -85,6 +86,7 @@ def rules() -> dict[tuple[str, str], tuple[Rule, ...]]:
         if row["code"] not in codes:
             raise KnowledgeError(f"triggers.tsv:{lineno}: unknown CAMEO code {row['code']!r}")
         conditions, flags = parse_conditions(row["when"], lineno)
-        rule = Rule(row["trigger"].lower(), row["pos"].upper(), row["code"], conditions, "carry" in flags, "notarget" in flags, lineno)
+        rule = Rule(row["trigger"].lower(), row["pos"].upper(), row["code"], conditions, "carry" in flags, "notarget" in flags,
+                    lineno, "possessor=target" in flags)
         table[(rule.trigger, rule.pos)].append(rule)
     return {key: tuple(sorted(value, key=lambda r: r.specificity, reverse=True)) for key, value in table.items()}

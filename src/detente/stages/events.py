@@ -326,6 +326,9 @@ class EventFinder:
         out = []
         matches = self.match(noun, sources[0] if sources else None)
         for rule, _ in matches:
+            if rule.possessor_is_target and s_why.startswith("possessor"):
+                # "his arrest": the possessor suffered the act; the agent is unnamed.
+                continue
             if symmetric:
                 out.extend(self._pairwise(sources, noun, rule, s_why))
                 continue
@@ -408,6 +411,10 @@ class EventFinder:
                 cand.target = None
             if cand.target is None and not cand.notarget:
                 self._infer_target(cand, done)
+            if not cand.source.country:
+                continue  # an actor of no known country or organisation codes nothing
+            if cand.target is None and not cand.notarget:
+                continue  # CAMEO events are dyadic; only one-sided acts stand without a target
             done.append(cand)
         return done
 

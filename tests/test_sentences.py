@@ -43,6 +43,8 @@ CASES = [
     ("The White House condemned Moscow.", "USA", "111", "RUS", "asserted", None),
     ("Washington accused Beijing of espionage.", "USA", "112", "CHN", "asserted", None),
     ("The Kremlin praised Pyongyang.", "RUS", "051", "PRK", "asserted", None),
+    # a verbal attack on a decision is criticism, not force
+    ("Turkey attacked the decision of the United States.", "TUR", "111", "USA", "asserted", None),
 ]
 
 
@@ -93,6 +95,7 @@ def test_military_nouns():
     "The president and Congress could not agree on a national budget.",   # domestic, no target
     "Waseem expressed no regret after his 2016 arrest.",                   # the possessor was arrested
     "John Smith criticized the plan.",                                     # a person of no known country
+    "Authorities in Britain announced that 300 Americans were arrested.",  # the arrest's agent is unnamed
 ])
 def test_no_event_without_a_usable_dyad(sentence):
     assert extract(sentence, published="2024-06-21") == []

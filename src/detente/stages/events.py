@@ -22,7 +22,9 @@ NOUN_TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "into",
 SYMMETRIC_CODES = {"019", "030", "036", "040", "044", "046", "057", "060", "061", "062", "063", "064"}
 SYMMETRIC_LEMMAS = {"clash", "fight"}
 STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
-CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj", "ccomp")
+# Non-finite and coordinated verbs take the subject of the verb they hang on; a finite complement
+# clause ("announced that users were arrested") has its own, possibly unnamed, agent.
+CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 COOPERATIVE_WORDS = {"help", "support", "aid", "assist", "reward", "lift", "ease", "cooperate", "welcome", "consider"}
 
@@ -70,6 +72,8 @@ class EventFinder:
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
                 return self._resolve_list(objs), "passive agent 'by'"
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return [], "passive with no agent"
         if depth < 4 and verb.dep_ in CONTROL_DEPS and verb.head.i != verb.i:
             head = verb.head
             if verb.dep_ in ("pobj",) or head.pos_ == "ADP":
@@ -173,7 +177,7 @@ class EventFinder:
         elif not sources and noun.dep_ in ("dobj", "attr") and governor.pos_ in ("VERB", "AUX") and governor.lemma_.lower() in word_classes()["light"]:
             sources, why = self.subjects(governor)
             s_why = f"{why} of '{governor.text}'"
-        elif not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "from", "upon", "on"):
+        elif not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "upon"):
             sources, why = self.subjects(governor.head)
             s_why = f"{why} of '{governor.head.text}' (the event noun's frame)"
         if not targets and noun.dep_ in ("dobj",) and governor.pos_ == "VERB" and governor.lemma_.lower() in word_classes()["light"]:

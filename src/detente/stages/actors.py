@@ -240,9 +240,10 @@ class ActorResolver:
             else:
                 actor = self._unknown_person(head, name, name_tokens, text, start, end)
         if actor is not None and actor.name:
-            self.people.setdefault(actor.name, actor)
-            self.people.setdefault(actor.name.split()[-1], actor)
-            self.people.setdefault(surname, actor)
+            # A later, surer mention (the full name) replaces an early guess from a bare surname.
+            for key in {actor.name, actor.name.split()[-1], surname}:
+                if key not in self.people or self.people[key].confidence < actor.confidence:
+                    self.people[key] = actor
         return actor
 
     def _leader_actor(self, leader, current: bool, text, start, end, confidence) -> Actor:

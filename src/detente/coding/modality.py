@@ -78,16 +78,14 @@ def _governor_cue(governor, child) -> tuple[str, str] | None:
     return None
 
 
-LIGHT_VERBS = {"issue", "make", "give", "deliver", "lodge", "file", "launch", "express", "voice", "extend", "offer", "send",
-               "register", "hold", "conduct", "carry", "stage", "mount", "begin", "start", "announce", "sign", "reach"}
-
-
 def _passes_modality(verb) -> bool:
     """Does a verb's own modality carry to its object noun? Light verbs ("did not issue a
     warning") and intention verbs ("plans an attack") do; other verbs ("condemned the attack")
     presuppose their object."""
+    from ..knowledge.lexicon import word_classes
+
     lemma = verb.lemma_.lower()
-    return lemma in LIGHT_VERBS or lemma in INTENT_GOVERNORS or lemma in EXPECT_GOVERNORS or lemma in NEGATING_GOVERNORS or lemma in ALLEGE_GOVERNORS
+    return lemma in word_classes()["light"] or lemma in INTENT_GOVERNORS or lemma in EXPECT_GOVERNORS or lemma in NEGATING_GOVERNORS or lemma in ALLEGE_GOVERNORS
 
 
 PRIORITY = {"negated": 0, "hypothetical": 1, "alleged": 2, "expected": 3, "intended": 4}

@@ -14,7 +14,7 @@ from datetime import date
 
 from ..knowledge.gazetteer import Hit, default_gazetteer, leaders_by_name, leaders_by_surname
 from ..model import Actor, Article
-from .where import place_population
+from .where import place_population, resolve_place
 
 NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "quantmod", "case", "punct", "npadvmod"}
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
@@ -134,8 +134,6 @@ class ActorResolver:
         ent = self.place_ents.get(head.i)
         if ent is None or head.i != ent.root.i or head.dep_ in ("compound", "amod") or head.pos_ != "PROPN":
             return None
-        from .where import resolve_place
-
         place = resolve_place(ent.text, self.mentioned_countries)
         if place is None or place.feature != "city" or not place.country:
             return None

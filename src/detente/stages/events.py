@@ -255,10 +255,12 @@ class EventFinder:
             return sector in cond.words or ("STATE" in cond.words and sector in STATE_SECTORS)
         return False
 
-    def match(self, token, source: Actor | None) -> list[tuple[Rule, object]]:
+    def rules_for(self, token) -> tuple[Rule, ...]:
         pos = "NOUN" if token.pos_ == "PROPN" else token.pos_
-        lemma = token.lemma_.lower()
-        candidates = self.rules.get((lemma, pos)) or self.rules.get((token.lower_, pos)) or ()
+        return self.rules.get((token.lemma_.lower(), pos)) or self.rules.get((token.lower_, pos)) or ()
+
+    def match(self, token, source: Actor | None) -> list[tuple[Rule, object]]:
+        candidates = self.rules_for(token)
         if not candidates:
             return []
         objects = self._objects(token) or [None]
@@ -279,7 +281,7 @@ class EventFinder:
         for token in self.doc:
             if token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
                 continue
-            if not (self.rules.get((token.lemma_.lower(), "NOUN" if token.pos_ == "PROPN" else token.pos_)) or self.rules.get((token.lower_, "NOUN" if token.pos_ == "PROPN" else token.pos_))):
+            if not self.rules_for(token):
                 continue
             if token.pos_ == "VERB":
                 found.extend(self._verb_candidates(token))

@@ -4,9 +4,9 @@
     >>> [e.cameo for e in extract("Russia warned Japan on Monday.", published="2024-06-21")]
     ['130']
 """
-from .api import extract, extract_article, extract_file, ingest
+from .api import actors, extract, extract_article, extract_file, ingest
 from .model import Actor, Article, Event, Location
 from .store import Store
 
-__all__ = ["extract", "extract_article", "extract_file", "ingest", "Store", "Event", "Actor", "Location", "Article"]
+__all__ = ["actors", "extract", "extract_article", "extract_file", "ingest", "Store", "Event", "Actor", "Location", "Article"]
 __version__ = "0.1.0"

@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+import json
+from typing import Callable, Iterable, Iterator
 
 from . import pipeline
 from .errors import DetenteError, InputError
 from .io.readers import expand_paths, parse_date, read_article
-from .model import Article, Event
+from .model import Actor, Article, Event
 from .store import IngestResult, Store
 
 
@@ -31,6 +32,36 @@ def extract_article(text: str, published: date | str | None = None, html: bool =
     if not text or not text.strip():
         raise InputError("the text is empty: there is nothing to code")
     return pipeline.process(text, _as_date(published), "html" if html else "text", source)
+
+
+def actors(text: str, published: date | str | None = None) -> list[Actor]:
+    """Resolve every actor mention in a text to country + sector (+ a name for people).
+
+    >>> [(a.text, a.code) for a in actors("North Korean troops crossed the border.")]
+    [('North Korean troops', 'PRKMIL')]
+    """
+    if not text or not text.strip():
+        raise InputError("the text is empty: there is nothing to resolve")
+    article = Article(raw=text, published=_as_date(published))
+    return pipeline.run(article, until="actors").mentions
+
+
+def actors_stream(lines: Iterable[str]) -> Iterator[dict]:
+    """Resolve actors for JSON lines {"id", "text", "date"?}; one result per line, in order.
+    A bad line yields its error instead of being dropped."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise InputError('each line must be a JSON object with a "text" string')
+            found = actors(record["text"], record.get("date") or None)
+            yield {"id": record.get("id"), "mentions": [m.to_dict() for m in found]}
+        except json.JSONDecodeError as exc:
+            yield {"line": number, "error": f"line {number} is not JSON ({exc.msg}): {line.strip()[:80]!r}"}
+        except DetenteError as exc:
+            yield {"id": record.get("id") if isinstance(record, dict) else None, "line": number, "error": str(exc)}
 
 
 def extract_file(path: str | Path, published: date | str | None = None) -> Article:

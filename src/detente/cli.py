@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 from .errors import DetenteError
 from .io import output as render
 
+ACTOR_COLUMNS = ("text", "start", "end", "code", "name", "confidence", "basis")
 EVENT_COLUMNS = ("id", "date", "source", "cameo", "plover", "target", "modality", "trigger", "confidence")
 DYAD_COLUMNS = ("source", "target", "events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "goldstein_sum")
 DEFAULT_DB = "detente.duckdb"
@@ -104,6 +106,38 @@ def extract(path, text, published, fmt, output):
     if article.published is None:
         click.echo("note: no publication date given (--published); events dated from the text only", err=True)
     render.write(event_records(article.events), fmt, EVENT_COLUMNS, output=output)
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--text", "text", help="Resolve the actors of this text instead of a file.")
+@click.option("--date", "day", help="The text's date, YYYY-MM-DD: picks who held which office.")
+@format_option(choices=("table", "jsonl"))
+@clean_errors
+def actors(path, text, day, fmt, output):
+    """List every actor mention with its country, sector, code, name, confidence and basis.
+
+    With -, each line of standard input is JSON {"id", "text", "date"?} and each output line is
+    {"id", "mentions"}; the model is loaded once for all lines.
+
+    \b
+    Example:
+      detente actors --text "North Korean troops crossed the border." --format jsonl
+      echo '{"id": "a1", "text": "Seoul summoned the Russian ambassador."}' | detente actors -
+    """
+    from . import api
+    from .io.readers import parse_date, read_article
+
+    when = parse_date(day, "--date")
+    if path == "-" and text is None:
+        for record in api.actors_stream(sys.stdin):
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if text is None and path is None:
+        raise DetenteError("give a PATH, - for JSON lines on standard input, or --text 'some text'")
+    source = text if text is not None else read_article(path).raw
+    mentions = [m.to_dict() for m in api.actors(source, when)]
+    render.write(mentions, fmt, ACTOR_COLUMNS, output=output)
 
 
 @main.command()

@@ -17,9 +17,14 @@ STAGES: tuple[tuple[str, Callable[[Article], Article]], ...] = (
 )
 
 
-def run(article: Article) -> Article:
-    for _, stage in STAGES:
+def run(article: Article, until: str | None = None) -> Article:
+    """Run the stages in order; `until` stops after the named stage (e.g. "actors")."""
+    if until is not None and until not in dict(STAGES):
+        raise ValueError(f"unknown stage {until!r}: the stages are {', '.join(name for name, _ in STAGES)}")
+    for name, stage in STAGES:
         article = stage(article)
+        if name == until:
+            break
     return article
 
 

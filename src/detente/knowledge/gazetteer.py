@@ -13,6 +13,9 @@ from functools import lru_cache
 from . import leaders, read_table, split_list
 
 
+FAMILY_NAME_FIRST = {"CHN", "TWN", "HKG", "MAC", "PRK", "KOR"}
+
+
 @dataclass(frozen=True)
 class Entry:
     kind: str  # country, demonym, capital, seat, igo, group, institution, leader, agent
@@ -91,7 +94,7 @@ def build(tokenize) -> Gazetteer:
         for demonym in split_list(row["demonyms"]):
             gaz.add_name(demonym, Entry("demonym", iso, None, row["name"], basis))
         if row["capital"]:
-            gaz.add_name(row["capital"], Entry("capital", iso, None, row["name"], basis))
+            gaz.add_name(row["capital"], Entry("capital", iso, "GOV", row["name"], basis))
         for seat in split_list(row["seats"]):
             gaz.add_name(seat, Entry("seat", iso, "GOV", row["name"], basis))
     for lineno, row in read_table("igos.tsv"):
@@ -134,7 +137,10 @@ def leaders_by_name() -> dict[str, list]:
 def leaders_by_surname() -> dict[str, list]:
     table = defaultdict(list)
     for leader in leaders():
-        table[leader.surname].append(leader)
-        for alias in leader.aliases:
-            table[alias.replace(".", "").split()[-1]].append(leader)
+        for name in (leader.name, *leader.aliases):
+            words = name.replace(".", "").split()
+            # Chinese and Korean names put the family name first ("Xi Jinping", "Yoon Suk Yeol").
+            family = words[0] if leader.country in FAMILY_NAME_FIRST and len(words) > 1 else words[-1]
+            if leader not in table[family]:
+                table[family].append(leader)
     return table

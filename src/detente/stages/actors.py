@@ -20,6 +20,9 @@ NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "qu
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
 COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+FORMER_WORDS = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time", "retired"}
+GROUP_NOUNS = {"team", "group", "number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
+               "member", "members", "delegation", "unit", "contingent", "crowd", "band", "squad", "some", "many", "several"}
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
 PRONOUN_LOOKBACK_SENTENCES = 6
 
@@ -65,24 +68,23 @@ class ActorResolver:
 
     def resolve_all(self) -> list[Actor]:
         """Resolve every candidate head in document order and return the top-level mentions."""
-        spans: list[tuple[set[int], Actor]] = []
+        spans: list[tuple[set[int], object, Actor]] = []
         for token in self.doc:
             if token.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM") or token.i in self.hits:
                 actor = self.resolve(token)
                 if actor is not None:
-                    spans.append(({t.i for t in np_tokens(token)}, actor))
+                    spans.append(({t.i for t in np_tokens(token)}, token, actor))
         mentions = []
-        for i, (members, actor) in enumerate(spans):
-            inside_other = any(members < other for j, (other, _) in enumerate(spans) if j != i)
-            if not inside_other:
-                mentions.append(actor)
+        for i, (members, head, actor) in enumerate(spans):
+            if not any(members < other for j, (other, _, _) in enumerate(spans) if j != i):
+                mentions.extend(self.split_compound(head, actor))
         return mentions
 
     def resolve(self, token) -> Actor | None:
         if token.i not in self.cache:
             self.cache[token.i] = self._resolve(token)
             actor = self.cache[token.i]
-            if actor is not None:
+            if actor is not None and actor.country:
                 if actor.name:
                     self.person_mentions.append((token.i, actor))
                 elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ != "PRON":
@@ -90,23 +92,37 @@ class ActorResolver:
         return self.cache[token.i]
 
     def actors(self, token, with_modifiers: bool = False) -> list[Actor]:
-        """The actors a noun phrase stands for: the head, its conjuncts, and optionally, when the
-        head is no actor ("the Russian-North Korean agreement"), the actors modifying it."""
+        """The actors with a known state a noun phrase stands for: the head, its conjuncts, and
+        optionally, when the head is no actor ("the Russian-North Korean agreement"), the actors
+        modifying it. Stateless mentions ("gunmen") are listed but cannot be event parties."""
         found = []
         for t in (token, *token.conjuncts):
             actor = self.resolve(t)
-            if actor is not None:
-                found.append(actor)
+            if actor is not None and actor.country:
+                found.extend(self.split_compound(t, actor))
             elif with_modifiers:
                 found.extend(self.modifier_actors(t))
         return found
+
+    def split_compound(self, head, actor: Actor) -> list[Actor]:
+        """ "Hungarian and Romanian officials" are two actors, one for each country."""
+        countries = []
+        for child in head.children:
+            if child.dep_ in ("amod", "compound", "nmod") and child.i in self.hits:
+                for t in (child, *child.conjuncts):
+                    hit = self.hits.get(t.i)
+                    if hit and hit.kind in ("demonym", "country") and self._pick(hit).country not in countries:
+                        countries.append(self._pick(hit).country)
+        if len(countries) < 2 or actor.country not in countries:
+            return [actor]
+        return [actor] + [replace(actor, country=c, basis=actor.basis + f"; compound modifier gives {c} too") for c in countries if c != actor.country]
 
     def modifier_actors(self, head) -> list[Actor]:
         found = []
         for t in np_tokens(head):
             if t.i != head.i and t.dep_ in ("amod", "compound", "poss", "nmod") and t.i in self.hits:
                 actor = self.resolve(t)
-                if actor is not None and actor.country not in {a.country for a in found}:
+                if actor is not None and actor.country and actor.country not in {a.country for a in found}:
                     found.append(actor)
         return found
 
@@ -116,8 +132,10 @@ class ActorResolver:
         if head.pos_ == "PRON":
             return self._pronoun(head)
         hit = self.hits.get(head.i)
-        if head.i in self.person_ents or (hit and hit.kind == "leader"):
+        if (hit and hit.kind == "leader") or (head.i in self.person_ents and (hit is None or hit.kind == "demonym")):
             return self._person(head)
+        if hit is None and head.lemma_.lower() in GROUP_NOUNS:
+            return self._group_of(head)
         if hit is None:
             return self._city(head)
         if hit.kind == "agent":
@@ -125,14 +143,23 @@ class ActorResolver:
         if hit.kind == "demonym" and head.dep_ == "amod" and head.head.i in self.hits and self.hits[head.head.i].kind == "agent":
             return None  # part of "Russian ambassador": the agent head speaks for the phrase
         entry = self._pick(hit)
-        start, end, text = span_chars(np_tokens(head))
+        tokens = np_tokens(head)
+        start, end, text = span_chars(tokens)
+        if hit.kind == "institution":
+            # "Chile's Defense Department": the possessor's state owns the institution.
+            owner, why = self._phrase_country([t for t in tokens if not hit.start <= t.i < hit.end])
+            if owner and owner != entry.country:
+                return Actor(text, start, end, owner, entry.sector, None, 0.8, f"institution '{self.doc[hit.start:hit.end].text}' of {why}")
         return Actor(text, start, end, entry.country, entry.sector, None, 1.0 if hit.kind != "demonym" else 0.9,
                      f"{entry.kind} {entry.basis}")
 
-    def _city(self, head) -> Actor | None:
-        """A city named as a party ("shelled Kharkiv") stands for its country, at lower confidence."""
+    def _city(self, head, as_modifier: bool = False) -> Actor | None:
+        """A city named as a party ("shelled Kharkiv", "Shanghai authorities") stands for its
+        country, at lower confidence."""
         ent = self.place_ents.get(head.i)
-        if ent is None or head.i != ent.root.i or head.dep_ in ("compound", "amod") or head.pos_ != "PROPN":
+        if ent is None or head.pos_ != "PROPN":
+            return None
+        if not as_modifier and (head.i != ent.root.i or head.dep_ in ("compound", "amod")):
             return None
         place = resolve_place(ent.text, self.mentioned_countries)
         if place is None or place.feature != "city" or not place.country:
@@ -141,6 +168,18 @@ class ActorResolver:
             return None  # the tagger did not call it a place: only a big city's name is safe
         start, end, text = span_chars(np_tokens(head))
         return Actor(text, start, end, place.country, None, None, 0.7, f"city '{place.name}' (GeoNames {place.geonameid}) in {place.country}")
+
+    def _group_of(self, head) -> Actor | None:
+        """ "A team of heavily armed police" is the police."""
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        inner = self.resolve(obj)
+                        if inner is not None:
+                            start, end, text = span_chars(np_tokens(head) + list(prep.subtree))
+                            return replace(inner, text=text, start=start, end=end, basis=f"'{head.text} of' {inner.basis}")
+        return None
 
     def _pick(self, hit: Hit):
         """A name two states share ("Congolese") goes to the one the article talks about."""
@@ -155,6 +194,10 @@ class ActorResolver:
     def _phrase_country(self, tokens, skip: Hit | None = None):
         for t in tokens:
             hit = self.hits.get(t.i)
+            if hit is None and t.dep_ in ("compound", "poss", "nmod") and t.pos_ == "PROPN":
+                city = self._city(t, as_modifier=True)
+                if city is not None:
+                    return city.country, city.basis
             if hit is None or hit is skip or hit.kind not in COUNTRY_KINDS:
                 continue
             entry = self._pick(hit)
@@ -168,7 +211,11 @@ class ActorResolver:
 
     def _agent(self, head, hit: Hit) -> Actor | None:
         tokens = np_tokens(head)
+        sector = hit.entries[0].sector
         country, why = self._phrase_country(tokens, skip=hit)
+        group = self._modifier_group(tokens, hit)
+        if group is not None and sector in ("MIL", "UAF", "REB", "CVL"):
+            sector, why = group.sector, f"{why} (the group's own sector)"
         if country is None:
             for child in head.children:
                 if child.dep_ == "poss" and child.pos_ == "PRON":
@@ -176,8 +223,10 @@ class ActorResolver:
                     if owner is not None and owner.country:
                         country, why = owner.country, f"possessor '{child.text}' ({owner.basis})"
         if country is None:
+            # "trade unions in Denmark" belong to Denmark; troops in a country need not.
+            preps = ("of", "for", "from") + (("in",) if sector not in ("MIL", "PRM", "REB", "UAF") else ())
             for prep in head.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "from"):
+                if prep.dep_ == "prep" and prep.lower_ in preps:
                     for obj in prep.children:
                         if obj.dep_ == "pobj":
                             inner = self.resolve(obj)
@@ -189,12 +238,21 @@ class ActorResolver:
             # state the sentence is about; only the sentence's own country counts, at low confidence.
             country, why = self.context_country(head, same_sentence_only=True)
             confidence = 0.5
-        if country is None:
-            return None
-        sector = hit.entries[0].sector
+        if any(t.lower_ in FORMER_WORDS for t in tokens):
+            sector, why = "ELI", f"{why} (a former office holder is an elite)"
         start, end, text = span_chars(tokens)
-        return Actor(text, start, end, country, sector, None, confidence,
-                     f"sector noun '{self.doc[hit.start:hit.end].text}' ({hit.entries[0].basis}) + {why}")
+        noun = f"sector noun '{self.doc[hit.start:hit.end].text}' ({hit.entries[0].basis})"
+        if country is None:
+            # Still a mention ("gunmen", "the president"): its sector is known, its state is not.
+            return Actor(text, start, end, None, sector, None, 0.4, f"{noun}, no country in the phrase")
+        return Actor(text, start, end, country, sector, None, confidence, f"{noun} + {why}")
+
+    def _modifier_group(self, tokens, skip: Hit):
+        for t in tokens:
+            hit = self.hits.get(t.i)
+            if hit is not None and hit is not skip and hit.kind == "group":
+                return self._pick(hit)
+        return None
 
     def _person_name(self, head) -> tuple[str, list]:
         ent = self.person_ents.get(head.i)
@@ -213,6 +271,8 @@ class ActorResolver:
         return " ".join(t.text for t in tokens).replace(" - ", "-").replace(" -", "-").replace("- ", "-"), tokens
 
     def _leader_on(self, candidates):
+        """The row for the article's date; with no date, the present (rows with no end date).
+        Someone out of office then is coded as a former official (ELI)."""
         valid = [l for l in candidates if l.holds_office_on(self.day)]
         if valid:
             return valid[0], True
@@ -234,7 +294,8 @@ class ActorResolver:
         else:
             same_surname = [l for l in leaders_by_surname().get(surname, []) if l.holds_office_on(self.day)]
             if len(name.split()) == 1 and len({l.name for l in same_surname}) == 1:
-                actor = self._leader_actor(same_surname[0], True, text, start, end, 0.8)
+                leader, current = self._leader_on(same_surname)
+                actor = self._leader_actor(leader, current, text, start, end, 0.8)
             else:
                 actor = self._unknown_person(head, name, name_tokens, text, start, end)
         if actor is not None and actor.name:
@@ -265,6 +326,8 @@ class ActorResolver:
             hit = self.hits.get(t.i)
             if hit and hit.kind == "agent":
                 sector, title = hit.entries[0].sector, self.doc[hit.start : hit.end].text
+        if sector is not None and any(t.lower_ in FORMER_WORDS for t in title_tokens):
+            sector, title = "ELI", f"former {title}"
         country, why = self._phrase_country(title_tokens)
         confidence = 0.7
         if country is None:
@@ -272,9 +335,9 @@ class ActorResolver:
             confidence = 0.55 if country else 0.3
         if sector is None:
             confidence -= 0.2
-        basis = "unknown person: " + ", ".join(
+        basis = "unknown person: " + (", ".join(
             part for part in (f"title '{title}'" if title else "", f"country from {why}" if why else "") if part
-        )
+        ) or "no title, no country in context")
         return Actor(text, start, end, country, sector, name, round(confidence, 2), basis)
 
     def context_country(self, token, same_sentence_only: bool = False):

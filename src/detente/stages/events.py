@@ -205,10 +205,10 @@ class EventFinder:
         source_ids = {a.start for a in speaker}
         targets = []
         for token in clause.subtree:
-            if token.i == adj.i:
+            if token.i == adj.i or token.dep_ in ("compound", "amod"):
                 continue
             actor = self.actors.resolve(token)
-            if actor is not None and actor.start not in source_ids and token.pos_ != "PRON":
+            if actor is not None and actor.country and actor.start not in source_ids and token.pos_ != "PRON":
                 targets = [actor]
                 break
         return speaker, targets, s_why, "the actor judged in the clause" if targets else ""

@@ -1,0 +1,117 @@
+"""Actor-resolution scores.
+
+- NGEC (POLECAT) resolver cases: a short actor phrase, an optional context and date; we score
+  the country and the sector of the phrase's main mention.
+- PLOVER GSR: every gold source/target actor span in its sentence; we score the country our
+  resolver gives the mention at that span (precision over the spans we resolve, recall over all).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import Score, loose_date
+
+# The gold sets' own spellings of codes that detente writes differently.
+COUNTRY_EQUIVALENTS = {"EUR": "EU", "JAP": "JPN", "UN": "UNO"}
+ORGANISATION_KINDS = {"IGO": "IGO", "NGO": "NGO"}
+
+
+def _mentions(text: str, day):
+    from ..api import actors
+
+    return actors(text, day)
+
+
+def main_mention(mentions, start: int, end: int):
+    """The mention that best covers a span: overlapping, longest first."""
+    overlapping = [m for m in mentions if m.start < end and start < m.end]
+    if not overlapping:
+        return None
+    return max(overlapping, key=lambda m: (min(m.end, end) - max(m.start, start), -m.start))
+
+
+def country_matches(expected: str | None, actor) -> bool:
+    expected = COUNTRY_EQUIVALENTS.get(expected or "", expected or None)
+    if actor is None:
+        return expected is None
+    if expected in ORGANISATION_KINDS:
+        return actor.sector == ORGANISATION_KINDS[expected] or actor.country == expected
+    return (actor.country or None) == expected
+
+
+def sector_matches(expected, actor) -> bool:
+    got = actor.sector if actor is not None else None
+    if isinstance(expected, dict):
+        return got in expected.get("one_of", [])
+    return (got or None) == (expected or None)
+
+
+def ngec(shared: Path) -> list[Score]:
+    path = shared / "data/gold/ngec-actor-resolution-tests/ngec_agent_to_code_cases.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    country = [0, 0]
+    sector = [0, 0]
+    for row in rows:
+        expected = row["expected"]
+        if "country" not in expected and "code_1" not in expected:
+            continue
+        context = (row.get("context") or row.get("known_country") or "").strip()
+        prefix = f"{context}.\n\n" if context else ""
+        text = prefix + row["actor_text"]
+        actor = main_mention(_mentions(text, loose_date(row.get("query_date"))), len(prefix), len(text))
+        if "country" in expected:
+            country[0] += country_matches(expected["country"], actor)
+            country[1] += 1
+        if "code_1" in expected and expected["code_1"] not in ("UNK", "????"):
+            sector[0] += sector_matches(expected["code_1"], actor)
+            sector[1] += 1
+    return [
+        Score("ngec", "country_accuracy", round(country[0] / country[1], 4), country[1]),
+        Score("ngec", "sector_accuracy", round(sector[0] / sector[1], 4), sector[1], "UNK/???? expectations skipped"),
+    ]
+
+
+def plover_gsr(shared: Path) -> list[Score]:
+    path = shared / "data/gold/plover-gsr-cameo/PLOVER_GSR_CAMEO.json"
+    records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("text")]
+    tallies = {"source": [0, 0, 0], "target": [0, 0, 0]}  # correct, predicted, gold
+    for record in records:
+        text = record["text"]
+        mentions = None
+        for role in ("source", "target"):
+            gold = record.get(role)
+            if not isinstance(gold, list):
+                continue
+            for actor in gold:
+                code, phrase = actor.get("code"), actor.get("actorText") or ""
+                if not code or not phrase:
+                    continue
+                at = text.lower().find(phrase.lower())
+                if at < 0:
+                    continue
+                if mentions is None:
+                    mentions = _mentions(text, loose_date(record.get("date")))
+                got = main_mention(mentions, at, at + len(phrase))
+                t = tallies[role]
+                t[2] += 1
+                if got is not None and (got.country or got.sector in ORGANISATION_KINDS):
+                    t[1] += 1
+                    t[0] += country_matches(code, got)
+    scores = []
+    total = [sum(t[i] for t in tallies.values()) for i in range(3)]
+    for role, (correct, predicted, gold) in [*tallies.items(), ("all", total)]:
+        precision = correct / predicted if predicted else 0.0
+        recall = correct / gold if gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores += [
+            Score("plover_gsr_actors", f"{role}_country_precision", round(precision, 4), predicted),
+            Score("plover_gsr_actors", f"{role}_country_recall", round(recall, 4), gold),
+        ]
+        if role == "all":
+            scores.append(Score("plover_gsr_actors", "country_f1", round(f1, 4), gold))
+    return scores
+
+
+def run(shared: Path) -> list[Score]:
+    return ngec(shared) + plover_gsr(shared)

@@ -106,16 +106,25 @@ class ActorResolver:
 
     def split_compound(self, head, actor: Actor) -> list[Actor]:
         """ "Hungarian and Romanian officials" are two actors, one for each country."""
-        countries = []
+        countries, modifiers = [], []
         for child in head.children:
             if child.dep_ in ("amod", "compound", "nmod") and child.i in self.hits:
                 for t in (child, *child.conjuncts):
                     hit = self.hits.get(t.i)
                     if hit and hit.kind in ("demonym", "country") and self._pick(hit).country not in countries:
                         countries.append(self._pick(hit).country)
+                        modifiers.append(t)
         if len(countries) < 2 or actor.country not in countries:
             return [actor]
-        return [actor] + [replace(actor, country=c, basis=actor.basis + f"; compound modifier gives {c} too") for c in countries if c != actor.country]
+        extra = []
+        for t in modifiers:
+            c = self._pick(self.hits[t.i]).country
+            if c != actor.country:
+                # "Hungarian and Romanian officials": the second actor's evidence is "Romanian officials".
+                start = self.doc[self.hits[t.i].start].idx
+                extra.append(replace(actor, country=c, start=start, text=self.doc.text[start:actor.end],
+                                     basis=actor.basis + f"; compound modifier gives {c} too"))
+        return [actor] + extra
 
     def modifier_actors(self, head) -> list[Actor]:
         found = []
@@ -194,6 +203,13 @@ class ActorResolver:
     def _phrase_country(self, tokens, skip: Hit | None = None):
         for t in tokens:
             hit = self.hits.get(t.i)
+            if hit is not None and hit.kind == "demonym" and t.i > 0 and self.doc[hit.start - 1].lower_ == "ethnic":
+                continue  # "ethnic Albanian guerrillas" in Macedonia are no Albanian state actor
+            if t.i in self.person_ents and t.dep_ in ("compound", "poss") and (hit is None or hit.kind == "leader"):
+                person = self.resolve(t)
+                if person is not None and person.country:
+                    return person.country, f"person '{person.name}'"
+                continue
             if hit is None and t.dep_ in ("compound", "poss", "nmod") and t.pos_ == "PROPN":
                 city = self._city(t, as_modifier=True)
                 if city is not None:
@@ -213,6 +229,11 @@ class ActorResolver:
         tokens = np_tokens(head)
         sector = hit.entries[0].sector
         country, why = self._phrase_country(tokens, skip=hit)
+        if country is None and head.dep_ in ("compound", "amod"):
+            # "Israeli military policies", "Ugandan opposition candidates": the state modifies the
+            # whole phrase, of which the sector noun is itself a modifier.
+            siblings = [t for s in head.head.children if s.i < head.i and s.dep_ in NP_LEFT_DEPS for t in s.subtree]
+            country, why = self._phrase_country(siblings, skip=hit)
         group = self._modifier_group(tokens, hit)
         if group is not None and sector in ("MIL", "UAF", "REB", "CVL"):
             sector, why = group.sector, f"{why} (the group's own sector)"
@@ -224,7 +245,7 @@ class ActorResolver:
                         country, why = owner.country, f"possessor '{child.text}' ({owner.basis})"
         if country is None:
             # "trade unions in Denmark" belong to Denmark; troops in a country need not.
-            preps = ("of", "for", "from") + (("in",) if sector not in ("MIL", "PRM", "REB", "UAF") else ())
+            preps = ("of", "for", "from") + (("in", "throughout", "across") if sector != "MIL" else ())
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ in preps:
                     for obj in prep.children:
@@ -293,9 +314,19 @@ class ActorResolver:
             actor = replace(earlier, text=text, start=start, end=end, basis=f"earlier mention of {earlier.name}")
         else:
             same_surname = [l for l in leaders_by_surname().get(surname, []) if l.holds_office_on(self.day)]
+            any_date = leaders_by_surname().get(surname, [])
             if len(name.split()) == 1 and len({l.name for l in same_surname}) == 1:
                 leader, current = self._leader_on(same_surname)
                 actor = self._leader_actor(leader, current, text, start, end, 0.8)
+            elif len(name.split()) == 1 and not same_surname and len({l.name for l in any_date}) == 1:
+                # Only one listed person ever had this surname, but not in office on this date.
+                leader, current = self._leader_on(any_date)
+                actor = self._leader_actor(leader, current, text, start, end, 0.6)
+            elif len(name.split()) == 1 and len({(l.country, l.sector) for l in (same_surname or any_date)}) == 1:
+                # "President Bush": two people, one state and one sector; the name stays open.
+                leader = (same_surname or any_date)[0]
+                actor = Actor(text, start, end, leader.country, leader.sector, None, 0.6,
+                              f"leaders.tsv: several {leader.country} officials named {surname}")
             else:
                 actor = self._unknown_person(head, name, name_tokens, text, start, end)
         if actor is not None and actor.name:
@@ -329,6 +360,8 @@ class ActorResolver:
         if sector is not None and any(t.lower_ in FORMER_WORDS for t in title_tokens):
             sector, title = "ELI", f"former {title}"
         country, why = self._phrase_country(title_tokens)
+        if country and any(self.hits.get(t.i) and self.hits[t.i].kind == "igo" for t in title_tokens):
+            sector = self._pick(next(self.hits[t.i] for t in title_tokens if self.hits.get(t.i) and self.hits[t.i].kind == "igo")).sector
         confidence = 0.7
         if country is None:
             country, why = self.context_country(head)
@@ -341,18 +374,16 @@ class ActorResolver:
         return Actor(text, start, end, country, sector, name, round(confidence, 2), basis)
 
     def context_country(self, token, same_sentence_only: bool = False):
-        """The country the text around a mention is about: the nearest named before it in the
-        sentence, else the most recent in earlier sentences, else the nearest after it. What
-        follows a mention is often the other party ("spokesman X criticized China"), so it
-        comes last."""
+        """The country the text before a mention is about: the nearest named before it in the
+        sentence, else the most recent in earlier sentences. What follows a mention is usually
+        the other party ("spokesman X criticized China"), so it never counts."""
         sent = token.sent
         kinds = ("country", "capital", "seat", "demonym")
         before = [i for i in range(token.i - 1, sent.start - 1, -1) if self.hits.get(i) and self.hits[i].kind in kinds]
         earlier = [] if same_sentence_only else [
             i for i in range(sent.start - 1, max(-1, sent.start - 200), -1) if self.hits.get(i) and self.hits[i].kind in kinds
         ]
-        after = [i for i in range(token.i + 1, sent.end) if self.hits.get(i) and self.hits[i].kind in kinds]
-        for pool in (before, earlier, after):
+        for pool in (before, earlier):
             if pool:
                 hit = self.hits[pool[0]]
                 return self._pick(hit).country, f"context '{self.doc[hit.start:hit.end].text}'"

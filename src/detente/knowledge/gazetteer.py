@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from . import leaders, read_table, split_list
 
@@ -18,11 +20,22 @@ FAMILY_NAME_FIRST = {"CHN", "TWN", "HKG", "MAC", "PRK", "KOR"}
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # country, demonym, capital, seat, igo, group, institution, leader, agent
+    kind: str  # country, demonym, capital, seat, igo, group, institution, leader, agent, user
     country: str | None
     sector: str | None
     name: str | None
     basis: str
+    start: date | None = None
+    end: date | None = None
+    position: str = "suffix"  # agents from PETRARCH dictionaries may be prefixes ("MSF Arnor")
+    user: bool = False  # from a user dictionary, not the built-in tables
+
+    def valid_on(self, day: date | None) -> bool:
+        if self.start is None and self.end is None:
+            return True
+        if day is None:
+            return self.end is None
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,17 @@ class Gazetteer:
             self.nouns[key].append(entry)
             self.max_len = max(self.max_len, len(key))
 
+    def add_user(self, entry) -> None:
+        """A user's entry goes first at its key, so it wins over the built-in tables."""
+        kind = "agent" if entry.kind == "agent" else "user"
+        made = Entry(kind, entry.country, entry.sector, entry.name, entry.basis, entry.start, entry.end, entry.position, True)
+        for phrase in entry.phrases:
+            table = self.names if entry.case_sensitive else self.nouns
+            key = self._key(phrase, lower=not entry.case_sensitive)
+            if key and made not in table[key]:
+                table[key].insert(0, made)
+                self.max_len = max(self.max_len, len(key))
+
     def match(self, tokens) -> dict[int, Hit]:
         """Longest-match scan; returns a hit for every token index it covers."""
         texts = [t.text for t in tokens]
@@ -71,7 +95,9 @@ class Gazetteer:
             hit = None
             for length in range(min(self.max_len, n - i), 0, -1):
                 key = tuple(texts[i : i + length])
-                entries = self.names.get(key) or self.nouns.get(tuple(lowers[i : i + length]))
+                exact, lower = self.names.get(key, []), self.nouns.get(tuple(lowers[i : i + length]), [])
+                # A user's dictionary beats the built-in tables, whatever its case rule.
+                entries = [e for e in exact + lower if e.user] or exact or lower
                 if entries:
                     hit = Hit(i, i + length, tuple(entries))
                     break
@@ -116,12 +142,40 @@ def build(tokenize) -> Gazetteer:
     return gaz
 
 
-@lru_cache(maxsize=1)
-def default_gazetteer() -> Gazetteer:
+_user_files: tuple[str, ...] = ()
+
+
+def configure(actor_files=()) -> None:
+    """Use these user dictionaries (CSV, YAML or PETRARCH) on top of the built-in tables.
+    They are read now, so a bad file fails here, naming its line."""
+    from . import user
+
+    global _user_files
+    files = tuple(str(Path(f).resolve()) for f in actor_files)
+    for f in files:
+        user.load(f)
+    _user_files = files
+
+
+def active_gazetteer() -> Gazetteer:
+    return _gazetteer_for(_user_files)
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_for(files: tuple[str, ...]) -> Gazetteer:
     from ..stages.parse import nlp
+    from . import user
 
     tokenizer = nlp().tokenizer
-    return build(lambda phrase: [t.text for t in tokenizer(phrase)])
+    gaz = build(lambda phrase: [t.text for t in tokenizer(phrase)])
+    for f in files:
+        for entry in user.load(f):
+            gaz.add_user(entry)
+    return gaz
+
+
+def default_gazetteer() -> Gazetteer:
+    return _gazetteer_for(())
 
 
 @lru_cache(maxsize=1)

@@ -14,13 +14,17 @@ Shared by both formats
 Actors
     ``PHRASE [CODE]``, optionally followed by `+SYNONYM` lines and by indented lines holding
     more code blocks; a line may hold several blocks (``[IGOUNO 820101-911231] [ELI]``).
+    Consecutive entry lines with no code between them form one entry (see _ActorReader.read).
     A block is ``[CODE]`` or ``[CODE DATES]`` where DATES is
     ``<D`` (before D: the last valid day is D minus one, as PETRARCH compares ``day < D``),
-    ``>D`` (from D on, D included), ``D1-D2`` (closed range, both days included) or a bare ``D``
-    (from D on: the files use it for "entered office on"). D is YYYYMMDD or YYMMDD; two-digit
-    years 00-30 are 20xx and 31-99 are 19xx, the pivot KEDS, TABARI and PETRARCH use, which the
-    dictionaries were written against (e.g. ``[AFGELI 320101-331108]`` is 1932).
-    Codes are kept as written, upper-cased; ``---`` means "no code" and is kept as ``---``.
+    ``>D`` (from D on, D included), ``D1-D2`` (closed range, both days included, as the
+    PETRARCH unit tests expect) or a bare ``D`` (from D on: the files use it for "entered office
+    on"). D is YYYYMMDD or YYMMDD; two-digit years 00-30 are 20xx and 31-99 are 19xx, the pivot
+    of KEDS, TABARI and PETRARCH, which the dictionaries were written against (e.g.
+    ``[AFGELI 320101-331108]`` starts in 1932). Codes are upper-cased and otherwise kept as
+    written: ``---`` ("no code", discard), ``+++`` and TABARI's ``ELR/GAL`` included.
+    Dated ranges may touch (``20080120-20121109`` then ``20121109-20130119``) or nest (an
+    override); ActorEntry.code_on says which code holds on a shared day.
 
 Agents
     ``PHRASE {PLURAL} [~CODE]`` (suffix agent: the code follows the actor's) or ``[CODE~]``
@@ -30,11 +34,12 @@ Agents
     later phrase is replaced by each member (all combinations), and, as in PETRARCH, no plural
     is generated for such phrases (the sets already list the plural forms).
 
-Problems (unreadable dates, a range that ends before it starts, two different codes whose
-date ranges partly overlap, malformed lines) raise KnowledgeError naming the file and line.
-With ``strict=False`` each problem is instead reported as a PetrarchDictionaryWarning and the
-offending line or code block is skipped, which is what PETRARCH itself does; the published
-Phoenix dictionaries need this, as they contain a handful of typos (see the tests).
+Problems (a malformed line, an unreadable date, a range that ends before it starts, two
+different codes whose ranges partly overlap, an entry without a code) raise KnowledgeError
+naming the file and line. With ``strict=False`` each problem becomes a PetrarchDictionaryWarning
+instead and the line or code block is skipped, as PETRARCH itself does, except that a partly
+overlapping code is kept. The published Phoenix.Countries and Phoenix.International files need
+``strict=False``: they hold a few typos and many partly overlapping ranges (see the tests).
 """
 from __future__ import annotations
 
@@ -60,7 +65,7 @@ __all__ = [
 
 
 class PetrarchDictionaryWarning(UserWarning):
-    """A dictionary line that was skipped because `strict=False` was asked for."""
+    """A dictionary problem reported rather than raised, because strict=False was asked for."""
 
 
 @dataclass(frozen=True)
@@ -122,11 +127,11 @@ class _Problems:
         self.path = path
         self.strict = strict
 
-    def report(self, lineno: int, problem: str, text: str) -> None:
+    def report(self, lineno: int, problem: str, text: str, outcome: str = "skipped") -> None:
         message = f"{self.path}:{lineno}: {problem}: {text.strip()!r}"
         if self.strict:
-            raise KnowledgeError(message + "; fix the line, or pass strict=False to skip it with a warning")
-        warnings.warn(message + " (skipped)", PetrarchDictionaryWarning, stacklevel=4)
+            raise KnowledgeError(f"{message}; fix the line, or pass strict=False to go on with a warning")
+        warnings.warn(f"{message} ({outcome})", PetrarchDictionaryWarning, stacklevel=4)
 
 
 _COMMENT_OPEN = re.compile(r"<!\s*--")
@@ -171,7 +176,7 @@ def _content_lines(path: Path, problems: _Problems) -> Iterator[tuple[int, str]]
             raw = raw.rstrip("\r\n")
             was_open = in_block
             text, in_block = _uncomment(raw, in_block)
-            if in_block and not was_open:
+            if in_block and (not was_open or _COMMENT_OPEN.search(raw)):
                 opened_at, opening = lineno, raw
             if text.strip():
                 yield lineno, text
@@ -245,6 +250,10 @@ def _span(code: DatedCode) -> tuple[float, float]:
     )
 
 
+def _describe(code: DatedCode) -> str:
+    return f"({code.start or '...'} to {code.end or '...'})"
+
+
 def _clash(a: DatedCode, b: DatedCode) -> bool:
     """True when two dated codes leave a day on which it is unclear which one holds."""
     if a.code == b.code:
@@ -286,81 +295,105 @@ def _split_code_blocks(text: str) -> tuple[str, list[str]]:
     return head, bodies
 
 
+def _split_actor_line(text: str) -> tuple[str | None, list[str]]:
+    """(phrase or None for a line of code blocks only, block bodies)."""
+    head, bodies = _split_code_blocks(text)
+    if text.lstrip().startswith("["):
+        return None, bodies
+    phrase = _phrase(head.strip().removeprefix("+"))
+    if not phrase:
+        raise ValueError("empty phrase")
+    return phrase, bodies
+
+
 class _ActorDraft:
     def __init__(self, line: int):
         self.line = line
         self.phrases: list[str] = []
         self.codes: list[tuple[DatedCode, int]] = []
         self.blocks_seen = 0
-        self.broken = False
 
-    def add_phrase(self, text: str) -> None:
-        phrase = _phrase(text)
-        if not phrase:
-            raise ValueError("empty phrase")
+    def add_phrase(self, phrase: str) -> None:
         if phrase not in self.phrases:
             self.phrases.append(phrase)
 
-    def add_code(self, code: DatedCode, lineno: int) -> None:
+    def add_block(self, body: str, lineno: int, problems: _Problems) -> None:
+        self.blocks_seen += 1
+        try:
+            code = _read_code_block(body)
+        except ValueError as exc:
+            problems.report(lineno, str(exc), f"[{body}]")
+            return
         for earlier, earlier_line in self.codes:
             if code.dated and earlier.dated and _clash(earlier, code):
-                raise ValueError(
-                    f"dates of {code.code} overlap those of {earlier.code} (line {earlier_line})"
-                    " without either range lying inside the other"
+                problems.report(
+                    lineno,
+                    f"{code.code} {_describe(code)} partly overlaps {earlier.code} {_describe(earlier)}"
+                    f" from line {earlier_line}; a range must lie inside the other or only touch it",
+                    f"[{body}]",
+                    # Dropping it would lose e.g. a head of government's GOV code: in the Phoenix
+                    # files these are transitions written with a rough end for the earlier role.
+                    outcome="kept: the later-starting code wins where they overlap",
                 )
+                break
         self.codes.append((code, lineno))
 
     def finish(self) -> ActorEntry:
         return ActorEntry(tuple(self.phrases), tuple(c for c, _ in self.codes), self.line)
 
 
-def _read_actor_line(draft: _ActorDraft, lineno: int, text: str, problems: _Problems) -> bool:
-    """Add a line's phrase and code blocks to the draft. False when the whole line is unusable;
-    a bad code block is skipped on its own."""
-    try:
-        head, bodies = _split_code_blocks(text)
-        if not text.lstrip().startswith("["):
-            draft.add_phrase(head.strip().removeprefix("+"))
-    except ValueError as exc:
-        problems.report(lineno, str(exc), text)
-        return False
-    for body in bodies:
-        draft.blocks_seen += 1
+class _ActorReader:
+    def __init__(self, problems: _Problems):
+        self.problems = problems
+        self.entries: list[ActorEntry] = []
+        self.draft: _ActorDraft | None = None
+        self.skipping = False  # the current entry's first line was unusable: drop the rest of it
+
+    def read(self, lineno: int, text: str) -> None:
+        continues = text.lstrip().startswith(("+", "["))
         try:
-            draft.add_code(_read_code_block(body), lineno)
+            phrase, bodies = _split_actor_line(text)
         except ValueError as exc:
-            problems.report(lineno, str(exc), f"[{body}]")
-    return True
+            self.problems.report(lineno, str(exc), text)
+            if not continues:
+                self.close()
+                self.skipping = True
+            return
+        if not continues:
+            self.skipping = False
+            # Consecutive entry lines with no code between them share the codes that follow
+            # (Phoenix.Countries lists name variants so, e.g. for Brezhnev and Gorbachev).
+            # PETRARCH2 drops all but the last of them, which is plainly not what was meant.
+            if self.draft is None or self.draft.blocks_seen:
+                self.close()
+                self.draft = _ActorDraft(lineno)
+        elif self.draft is None:
+            if not self.skipping:
+                self.problems.report(lineno, "synonym or code block before any actor entry", text)
+            return
+        if phrase is not None:
+            self.draft.add_phrase(phrase)
+        for body in bodies:
+            self.draft.add_block(body, lineno, self.problems)
+
+    def close(self) -> None:
+        draft, self.draft = self.draft, None
+        if draft is None:
+            return
+        if draft.codes:
+            self.entries.append(draft.finish())
+        elif not draft.blocks_seen:  # when every block was unusable, each was reported already
+            self.problems.report(draft.line, "actor entry has no [code]", " / ".join(draft.phrases))
 
 
 def parse_actor_dictionary(path: str | os.PathLike[str], *, strict: bool = True) -> list[ActorEntry]:
     """Read a PETRARCH/TABARI `.actors` dictionary, one ActorEntry per entry, in file order."""
     path = Path(path)
-    problems = _Problems(path, strict)
-    entries: list[ActorEntry] = []
-    draft: _ActorDraft | None = None
-
-    def close(current: _ActorDraft | None) -> None:
-        if current is None or current.broken:
-            return
-        if current.codes:
-            entries.append(current.finish())
-        elif not current.blocks_seen:  # when every block was skipped, that was reported already
-            problems.report(current.line, "actor entry has no [code]", " / ".join(current.phrases))
-
-    for lineno, text in _content_lines(path, problems):
-        continues = text.lstrip().startswith(("+", "["))
-        if not continues:
-            close(draft)
-            draft = _ActorDraft(lineno)
-        elif draft is None:
-            problems.report(lineno, "synonym or code block before any actor entry", text)
-            continue
-        if not _read_actor_line(draft, lineno, text, problems) and not continues:
-            # Keep the draft, marked, so that its synonyms are not taken for the previous entry's.
-            draft.broken = True
-    close(draft)
-    return entries
+    reader = _ActorReader(_Problems(path, strict))
+    for lineno, text in _content_lines(path, reader.problems):
+        reader.read(lineno, text)
+    reader.close()
+    return reader.entries
 
 
 # ------------------------------------------------------------------------------------ agents

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from ..knowledge.gazetteer import Hit, default_gazetteer, leaders_by_name, leaders_by_surname
+from ..knowledge.gazetteer import Hit, active_gazetteer, leaders_by_name, leaders_by_surname
 from ..model import Actor, Article
 from .where import place_population, resolve_place
 
 NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "quantmod", "case", "punct", "npadvmod"}
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
-COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader"}
+COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader", "user"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 FORMER_WORDS = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time", "retired"}
 GROUP_NOUNS = {"team", "group", "number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
@@ -55,7 +55,7 @@ class ActorResolver:
     def __init__(self, article: Article):
         self.doc = article.doc
         self.day: date | None = article.published
-        self.hits: dict[int, Hit] = default_gazetteer().match(self.doc)
+        self.hits: dict[int, Hit] = active_gazetteer().match(self.doc)
         self.cache: dict[int, Actor | None] = {}
         self.people: dict[str, Actor] = {}
         self.person_mentions: list[tuple[int, Actor]] = []
@@ -141,6 +141,8 @@ class ActorResolver:
         if head.pos_ == "PRON":
             return self._pronoun(head)
         hit = self.hits.get(head.i)
+        if hit is not None and self._pick(hit).kind == "user":
+            return self._user_actor(head, hit)
         if (hit and hit.kind == "leader") or (head.i in self.person_ents and (hit is None or hit.kind == "demonym")):
             return self._person(head)
         if hit is None and head.lemma_.lower() in GROUP_NOUNS:
@@ -178,6 +180,29 @@ class ActorResolver:
         start, end, text = span_chars(np_tokens(head))
         return Actor(text, start, end, place.country, None, None, 0.7, f"city '{place.name}' (GeoNames {place.geonameid}) in {place.country}")
 
+    def _user_actor(self, head, hit: Hit) -> Actor:
+        entry = self._pick(hit)
+        tokens = np_tokens(head)
+        start, end, text = span_chars(tokens)
+        country, sector = self._compose(entry.country, entry.sector, tokens, hit)
+        return Actor(text, start, end, country, sector, entry.name, 1.0, f"user dictionary {entry.basis}")
+
+    def _compose(self, country, sector, tokens, skip: Hit):
+        """PETRARCH-style agents around an actor: prefixes go before its code ("MSF Arnor" is
+        NGOARN), suffixes after it ("Gondor police" is GONCOP)."""
+        prefixes, suffixes = [], []
+        for t in tokens:
+            hit = self.hits.get(t.i)
+            if hit is None or hit is skip or t.i != hit.start:
+                continue
+            entry = self._pick(hit)
+            if entry.kind == "agent" and entry.user:
+                (prefixes if entry.position == "prefix" else suffixes).append(entry.sector)
+        if not prefixes and not suffixes:
+            return country, sector
+        code = "".join(prefixes) + (country or "") + (sector or "") + "".join(suffixes)
+        return code[:3], code[3:] or None
+
     def _group_of(self, head) -> Actor | None:
         """ "A team of heavily armed police" is the police."""
         for prep in head.children:
@@ -191,14 +216,16 @@ class ActorResolver:
         return None
 
     def _pick(self, hit: Hit):
-        """A name two states share ("Congolese") goes to the one the article talks about."""
-        if len(hit.entries) == 1:
-            return hit.entries[0]
+        """The entry for this date; a user's entry first; a name two states share ("Congolese")
+        goes to the one the article talks about."""
+        entries = [e for e in hit.entries if e.valid_on(self.day)] or list(hit.entries)
+        if len(entries) == 1 or entries[0].kind in ("user", "agent"):
+            return entries[0]
         mentioned = {h.entries[0].country for h in self.hits.values() if len(h.entries) == 1}
-        for entry in hit.entries:
+        for entry in entries:
             if entry.country in mentioned:
                 return entry
-        return hit.entries[0]
+        return entries[0]
 
     def _phrase_country(self, tokens, skip: Hit | None = None):
         for t in tokens:
@@ -266,6 +293,10 @@ class ActorResolver:
         if country is None:
             # Still a mention ("gunmen", "the president"): its sector is known, its state is not.
             return Actor(text, start, end, None, sector, None, 0.4, f"{noun}, no country in the phrase")
+        head_entry = self._pick(hit)
+        if head_entry.user:
+            # A PETRARCH agent: the codes of every agent in the phrase wrap the actor's code.
+            country, sector = self._compose(country, None, tokens, None)
         return Actor(text, start, end, country, sector, None, confidence, f"{noun} + {why}")
 
     def _modifier_group(self, tokens, skip: Hit):

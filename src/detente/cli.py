@@ -44,6 +44,19 @@ def format_option(choices=("table", "jsonl", "csv", "parquet"), default="table")
     return decorate
 
 
+def knowledge_option(func):
+    """--actors FILE (repeatable): user dictionaries on top of the built-in tables and the config file."""
+    @functools.wraps(func)
+    def wrapper(*args, actor_files=(), **kwargs):
+        from . import config
+
+        config.apply(actor_files)
+        return func(*args, **kwargs)
+
+    return click.option("--actors", "actor_files", multiple=True, type=click.Path(),
+                        help="User dictionary (CSV, YAML, or PETRARCH .txt); repeatable.")(wrapper)
+
+
 def event_records(events) -> list[dict]:
     return [e.to_dict() for e in events]
 
@@ -83,6 +96,7 @@ def main():
 @click.option("--published", help="Publication date, YYYY-MM-DD; relative dates resolve against it.")
 @format_option(choices=("table", "jsonl", "csv", "parquet"))
 @clean_errors
+@knowledge_option
 def extract(path, text, published, fmt, output):
     """Code a document (PATH, or - for stdin) and print its events without storing them.
 
@@ -114,6 +128,7 @@ def extract(path, text, published, fmt, output):
 @click.option("--date", "day", help="The text's date, YYYY-MM-DD: picks who held which office.")
 @format_option(choices=("table", "jsonl"))
 @clean_errors
+@knowledge_option
 def actors(path, text, day, fmt, output):
     """List every actor mention with its country, sector, code, name, confidence and basis.
 
@@ -145,6 +160,7 @@ def actors(path, text, day, fmt, output):
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file to write.")
 @click.option("--published", help="Publication date for all the files, YYYY-MM-DD.")
 @clean_errors
+@knowledge_option
 def ingest(paths, db, published):
     """Code files and directories (recursively) and store articles and events in the database.
 
@@ -244,6 +260,35 @@ def explain(event_id, db):
         if event is None:
             raise DetenteError(f"no event {event_id!r} in {db}: list ids with `detente events`")
     click.echo(explain_event(event, color=sys.stdout.isatty()))
+
+
+@main.command(name="eval")
+@click.argument("suites", nargs=-1)
+@click.option("--shared", "shared_path", help="Folder holding data/gold (default: $DETENTE_SHARED or ../shared).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--check", "floors", type=click.Path(), help="Fail (exit 1) when a score is below its floor in this JSON file.")
+@clean_errors
+def evaluate(suites, shared_path, fmt, floors):
+    """Score detente against the gold standards (suites: actors; all by default).
+
+    \b
+    Example:
+      detente eval actors --shared ../shared
+      detente eval --check eval/floors.json --format json
+    """
+    from . import evaluation
+
+    scores = evaluation.run(list(suites) or None, evaluation.shared_root(shared_path))
+    records = [s.to_dict() for s in scores]
+    failures = evaluation.below_floor(scores, evaluation.load_floors(floors)) if floors else []
+    if fmt == "json":
+        click.echo(json.dumps({"scores": records, "below_floor": [f.key for f, _ in failures]}, indent=2))
+    else:
+        render.write(records, "table", ("suite", "metric", "value", "n", "note"))
+    for score, floor in failures:
+        click.echo(f"below floor: {score.key} = {score.value} < {floor}", err=True)
+    if failures:
+        sys.exit(1)
 
 
 def _require_db(db: str) -> None:

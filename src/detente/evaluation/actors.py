@@ -113,5 +113,31 @@ def plover_gsr(shared: Path) -> list[Score]:
     return scores
 
 
+def petrarch_units(shared: Path) -> list[Score]:
+    """PETRARCH2's ACTOR and AGENT unit records, coded with their own validation dictionaries
+    loaded as user dictionaries: how many of the expected actor codes our mentions carry."""
+    from ..knowledge import gazetteer
+
+    folder = shared / "data/gold/petrarch2-unittest"
+    previous = gazetteer._user_files
+    gazetteer.configure([folder / "PETR.Validate.actors.txt", folder / "PETR.Validate.agents.txt"])
+    found = total = 0
+    try:
+        for line in (folder / "petr_unittest.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if not record["category"].startswith(("ACTOR", "AGENT")):
+                continue
+            codes = {m.code for m in _mentions(record["text"], loose_date(record["date"]))}
+            for expected in record["expected_events"]:
+                for key in ("sourcecode", "targetcode"):
+                    if expected.get(key):
+                        total += 1
+                        found += expected[key] in codes
+    finally:
+        gazetteer.configure(previous)
+    return [Score("petrarch_units", "actor_code_recall", round(found / total, 4), total,
+                  "ACTOR/AGENT records with PETR.Validate dictionaries loaded")]
+
+
 def run(shared: Path) -> list[Score]:
-    return ngec(shared) + plover_gsr(shared)
+    return ngec(shared) + plover_gsr(shared) + petrarch_units(shared)

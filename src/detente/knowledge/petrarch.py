@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -131,7 +132,16 @@ class _Problems:
         message = f"{self.path}:{lineno}: {problem}: {text.strip()!r}"
         if self.strict:
             raise KnowledgeError(f"{message}; fix the line, or pass strict=False to go on with a warning")
-        warnings.warn(f"{message} ({outcome})", PetrarchDictionaryWarning, stacklevel=4)
+        warnings.warn(f"{message} ({outcome})", PetrarchDictionaryWarning, stacklevel=_callers_level())
+
+
+def _callers_level() -> int:
+    """The warnings stacklevel of the first frame outside this module, so that a warning points
+    at the caller's parse_*_dictionary() line however deep in here it was raised."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        level, frame = level + 1, frame.f_back
+    return level
 
 
 _COMMENT_OPEN = re.compile(r"<!\s*--")
@@ -215,7 +225,10 @@ def _read_when(when: str) -> tuple[date | None, date | None]:
     if m is None:
         raise ValueError(f"unreadable date {when!r} (expected <D, >D, D or D1-D2)")
     if m["op"] == "<":
-        return None, _read_date(m["bound"]) - timedelta(days=1)
+        bound = _read_date(m["bound"])
+        if bound == date.min:
+            raise ValueError(f"no day lies before {m['bound']!r}")
+        return None, bound - timedelta(days=1)
     if m["op"] == ">":
         return _read_date(m["bound"]), None
     start = _read_date(m["first"])
@@ -442,7 +455,7 @@ def _agent_code(body: str) -> tuple[str, str]:
 
 
 def _agent_forms(phrase: str, plural: str | None, sets: dict[str, list[str]]) -> tuple[str, ...]:
-    if _MARKER.search(phrase) or "!" in phrase:
+    if "!" in phrase:
         forms = _expand(phrase, sets)
         if plural:
             forms += _expand(plural, sets)

@@ -21,6 +21,10 @@ NP_RIGHT_DEPS = {"flat", "compound", "case"}
 COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader", "user"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 FORMER_WORDS = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time", "retired"}
+PAIR_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "government", "governments", "state", "states",
+              "neighbour", "neighbours", "neighbor", "neighbors", "capital", "capitals", "ally", "allies", "leader", "leaders"}
+ROLE_NOUNS = {"leader", "president", "premier", "prime minister", "chancellor", "foreign minister", "defence minister",
+              "defense minister", "king", "monarch", "head of state", "spokesman", "spokeswoman", "spokesperson"}
 GROUP_NOUNS = {"team", "group", "number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
                "member", "members", "delegation", "unit", "contingent", "crowd", "band", "squad", "some", "many", "several"}
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
@@ -57,6 +61,7 @@ class ActorResolver:
         self.day: date | None = article.published
         self.hits: dict[int, Hit] = active_gazetteer().match(self.doc)
         self.cache: dict[int, Actor | None] = {}
+        self.plural: dict[int, list[Actor]] = {}  # "the two countries" stands for two actors
         self.people: dict[str, Actor] = {}
         self.person_mentions: list[tuple[int, Actor]] = []
         self.subject_mentions: list[tuple[int, Actor]] = []
@@ -77,7 +82,7 @@ class ActorResolver:
         mentions = []
         for i, (members, head, actor) in enumerate(spans):
             if not any(members < other for j, (other, _, _) in enumerate(spans) if j != i):
-                mentions.extend(self.split_compound(head, actor))
+                mentions.extend(self.plural.get(head.i) or self.split_compound(head, actor))
         return mentions
 
     def resolve(self, token) -> Actor | None:
@@ -98,7 +103,9 @@ class ActorResolver:
         found = []
         for t in (token, *token.conjuncts):
             actor = self.resolve(t)
-            if actor is not None and actor.country:
+            if t.i in self.plural:
+                found.extend(self.plural[t.i])
+            elif actor is not None and actor.country:
                 found.extend(self.split_compound(t, actor))
             elif with_modifiers:
                 found.extend(self.modifier_actors(t))
@@ -145,6 +152,8 @@ class ActorResolver:
             return self._user_actor(head, hit)
         if (hit and hit.kind == "leader") or (head.i in self.person_ents and (hit is None or hit.kind == "demonym")):
             return self._person(head)
+        if head.lower_ in PAIR_NOUNS and self._is_pair(head):
+            return self._pair(head)
         if hit is None and head.lemma_.lower() in GROUP_NOUNS:
             return self._group_of(head)
         if hit is None:
@@ -202,6 +211,28 @@ class ActorResolver:
             return country, sector
         code = "".join(prefixes) + (country or "") + (sector or "") + "".join(suffixes)
         return code[:3], code[3:] or None
+
+    @staticmethod
+    def _is_pair(head) -> bool:
+        return any((c.dep_ == "nummod" and c.lower_ in ("two", "2")) or (c.dep_ in ("det", "predet") and c.lower_ == "both")
+                   for c in head.children)
+
+    def _pair(self, head) -> Actor | None:
+        """ "The two countries", "both sides": the last two states named before."""
+        seen: list[Actor] = []
+        for i in range(head.i - 1, max(-1, head.i - 400), -1):
+            actor = self.cache.get(i)
+            if actor is not None and actor.country and self.doc[i].pos_ != "PRON" and actor.country not in {a.country for a in seen}:
+                seen.append(actor)
+                if len(seen) == 2:
+                    break
+        if len(seen) < 2:
+            return None
+        start, end, text = span_chars(np_tokens(head))
+        pair = [replace(a, text=text, start=start, end=end, confidence=round(a.confidence * 0.8, 2), name=None,
+                        basis=f"'{text}' -> '{a.text}'") for a in reversed(seen)]
+        self.plural[head.i] = pair
+        return pair[0]
 
     def _group_of(self, head) -> Actor | None:
         """ "A team of heavily armed police" is the police."""
@@ -293,11 +324,24 @@ class ActorResolver:
         if country is None:
             # Still a mention ("gunmen", "the president"): its sector is known, its state is not.
             return Actor(text, start, end, None, sector, None, 0.4, f"{noun}, no country in the phrase")
+        earlier = self._earlier_holder(head, hit, tokens, country, sector)
+        if earlier is not None:
+            return replace(earlier, text=text, start=start, end=end, confidence=round(earlier.confidence * 0.85, 2),
+                           basis=f"'{text}' -> earlier {earlier.name}")
         head_entry = self._pick(hit)
         if head_entry.user:
             # A PETRARCH agent: the codes of every agent in the phrase wrap the actor's code.
             country, sector = self._compose(country, None, tokens, None)
         return Actor(text, start, end, country, sector, None, confidence, f"{noun} + {why}")
+
+    def _earlier_holder(self, head, hit: Hit, tokens, country, sector) -> Actor | None:
+        """ "The Russian leader" after "Vladimir Putin" is Putin: a definite role phrase with no
+        name of its own, matching the state and sector of one person named before."""
+        role = self.doc[hit.start : hit.end].text.lower()
+        if role not in ROLE_NOUNS or not any(t.lower_ == "the" for t in tokens) or head.tag_ in ("NNS", "NNPS"):
+            return None
+        candidates = {a.name: a for i, a in self.person_mentions if i < head.i and a.country == country and a.sector == sector}
+        return next(iter(candidates.values())) if len(candidates) == 1 else None
 
     def _modifier_group(self, tokens, skip: Hit):
         for t in tokens:

@@ -481,7 +481,8 @@ class EventFinder:
         while sent_end > sent_start and text[sent_end - 1].isspace():
             sent_end -= 1
         confidence = cand.confidence * cand.source.confidence * (cand.target.confidence if cand.target else 0.8)
-        key = f"{self.article.id}|{trigger_span[0]}|{cand.source.start}|{cand.target.start if cand.target else -1}|{cand.code}"
+        target_key = f"{cand.target.start}:{cand.target.code}" if cand.target else "-"
+        key = f"{self.article.id}|{trigger_span[0]}|{cand.source.start}:{cand.source.code}|{target_key}|{cand.code}|{mod[0]}"
         return Event(
             id=hashlib.sha1(key.encode()).hexdigest()[:16],
             article_id=self.article.id,

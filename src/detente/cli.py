@@ -48,9 +48,15 @@ def knowledge_option(func):
     """--actors FILE (repeatable): user dictionaries on top of the built-in tables and the config file."""
     @functools.wraps(func)
     def wrapper(*args, actor_files=(), **kwargs):
+        import warnings
+
         from . import config
 
-        config.apply(actor_files)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            config.apply(actor_files)
+        for warning in caught:
+            click.echo(f"warning: {warning.message}", err=True)
         return func(*args, **kwargs)
 
     return click.option("--actors", "actor_files", multiple=True, type=click.Path(),

@@ -82,7 +82,8 @@ class Gazetteer:
             table = self.names if entry.case_sensitive else self.nouns
             key = self._key(phrase, lower=not entry.case_sensitive)
             if key and made not in table[key]:
-                table[key].insert(0, made)
+                after_users = sum(1 for e in table[key] if e.user)
+                table[key].insert(after_users, made)  # before the built-ins, after earlier user rows
                 self.max_len = max(self.max_len, len(key))
 
     def match(self, tokens) -> dict[int, Hit]:

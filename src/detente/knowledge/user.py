@@ -134,6 +134,8 @@ def _read_yaml(path: Path) -> list[UserEntry]:
 
 
 def _read_petrarch(path: Path) -> list[UserEntry]:
+    """PETRARCH's published dictionaries hold a few typos (unreadable dates, stray brackets);
+    like PETRARCH, we skip those lines, but each skip is reported as a warning naming the line."""
     from .petrarch import parse_actor_dictionary, parse_agent_dictionary
 
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -141,11 +143,12 @@ def _read_petrarch(path: Path) -> list[UserEntry]:
         return [
             UserEntry(agent.phrases, "agent", None, agent.code, None, None, None, f"{path}:{agent.line}",
                       case_sensitive=False, position=agent.position)
-            for agent in parse_agent_dictionary(path)
+            for agent in parse_agent_dictionary(path, strict=False)
         ]
     entries = []
-    for actor in parse_actor_dictionary(path):
-        for code in actor.codes:
+    for actor in parse_actor_dictionary(path, strict=False):
+        # The latest-starting code that is valid on a date wins, as in PETRARCH: list it first.
+        for code in sorted(actor.codes, key=lambda c: c.start or date.min, reverse=True):
             if code.code.startswith("---") or not code.code:
                 continue  # PETRARCH's "known, but not an actor"
             entries.append(UserEntry(actor.phrases, "actor", code.code[:3], code.code[3:] or None, None,
@@ -170,6 +173,13 @@ def load(path: str | os.PathLike) -> tuple[UserEntry, ...]:
     p = Path(path)
     if not p.is_file():
         raise KnowledgeError(f"no dictionary at {str(path)!r}: check the path given to --actors")
+    return _load(str(p.resolve()), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _load(path_text: str, mtime: int) -> tuple[UserEntry, ...]:
+    """Read once per file version: validation and the gazetteer share the result."""
+    p = Path(path_text)
     suffix = p.suffix.lower()
     if suffix in (".csv", ".tsv"):
         entries = _read_csv(p)
@@ -178,6 +188,6 @@ def load(path: str | os.PathLike) -> tuple[UserEntry, ...]:
     elif suffix == ".txt":
         entries = _read_petrarch(p)
     else:
-        raise KnowledgeError(f"{str(path)!r}: unknown dictionary format; use .csv, .tsv, .yaml or a PETRARCH .txt file")
+        raise KnowledgeError(f"{path_text!r}: unknown dictionary format; use .csv, .tsv, .yaml or a PETRARCH .txt file")
     _check_overlaps(entries)
     return tuple(entries)

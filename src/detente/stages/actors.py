@@ -75,10 +75,14 @@ class ActorResolver:
         """Resolve every candidate head in document order and return the top-level mentions."""
         spans: list[tuple[set[int], object, Actor]] = []
         for token in self.doc:
-            if token.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM") or token.i in self.hits:
+            hit = self.hits.get(token.i)
+            if hit is not None and hit.end - hit.start > 1 and token.i != self._hit_root(hit).i:
+                continue  # "Democratic Republic of the Congo" is one mention, made at its root
+            if token.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM") or hit is not None:
                 actor = self.resolve(token)
                 if actor is not None:
-                    spans.append(({t.i for t in np_tokens(token)}, token, actor))
+                    members = {t.i for t in np_tokens(token)} | (set(range(hit.start, hit.end)) if hit else set())
+                    spans.append((members, token, actor))
         mentions = []
         for i, (members, head, actor) in enumerate(spans):
             if not any(members < other for j, (other, _, _) in enumerate(spans) if j != i):
@@ -163,7 +167,7 @@ class ActorResolver:
         if hit.kind == "demonym" and head.dep_ == "amod" and head.head.i in self.hits and self.hits[head.head.i].kind == "agent":
             return None  # part of "Russian ambassador": the agent head speaks for the phrase
         entry = self._pick(hit)
-        tokens = np_tokens(head)
+        tokens = sorted({t.i: t for t in [*np_tokens(head), *self.doc[hit.start:hit.end]]}.values(), key=lambda t: t.i)
         start, end, text = span_chars(tokens)
         if hit.kind == "institution":
             # "Chile's Defense Department": the possessor's state owns the institution.
@@ -246,6 +250,14 @@ class ActorResolver:
                             return replace(inner, text=text, start=start, end=end, basis=f"'{head.text} of' {inner.basis}")
         return None
 
+    def _hit_root(self, hit: Hit):
+        """The token of a multi-word name whose head lies outside it."""
+        for i in range(hit.start, hit.end):
+            head = self.doc[i].head
+            if not hit.start <= head.i < hit.end or head.i == i:
+                return self.doc[i]
+        return self.doc[hit.end - 1]
+
     def _pick(self, hit: Hit):
         """The entry for this date; a user's entry first; a name two states share ("Congolese")
         goes to the one the article talks about."""
@@ -284,7 +296,7 @@ class ActorResolver:
         return None, None
 
     def _agent(self, head, hit: Hit) -> Actor | None:
-        tokens = np_tokens(head)
+        tokens = sorted({t.i: t for t in [*np_tokens(head), *self.doc[hit.start:hit.end]]}.values(), key=lambda t: t.i)
         sector = hit.entries[0].sector
         country, why = self._phrase_country(tokens, skip=hit)
         if country is None and head.dep_ in ("compound", "amod"):

@@ -383,7 +383,8 @@ class ActorResolver:
         Someone out of office then is coded as a former official (ELI)."""
         valid = [l for l in candidates if l.holds_office_on(self.day)]
         if valid:
-            return valid[0], True
+            # A president who also chairs the African Union speaks first for the state.
+            return min(valid, key=lambda l: l.sector == "IGO"), True
         if candidates:
             return max(candidates, key=lambda l: l.end or date.max), False
         return None, False

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from detente.cli import main
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 
 
 def run(*args, input=None):
@@ -97,3 +97,41 @@ def test_ingest_events_explain(tmp_path):
     assert code == 0 and "RUS" in out
     code, out = run("explain", "nope", "--db", db)
     assert code != 0 and "no event 'nope'" in out
+
+
+@pytest.mark.slow
+def test_actors_command_table_and_jsonl():
+    code, out = run("actors", "--text", "North Korean troops crossed into South Korea.", "--format", "jsonl")
+    assert code == 0
+    mentions = [json.loads(line) for line in out.splitlines()]
+    assert {"text", "start", "end", "name", "country", "sector", "code", "confidence", "basis"} <= set(mentions[0])
+    assert mentions[0]["code"] == "PRKMIL"
+    code, out = run("actors", str(SEED), "--date", "2024-06-21")
+    assert code == 0 and "Vladimir Putin" in out and "leaders.tsv" in out
+
+
+@pytest.mark.slow
+def test_actors_stdin_thousand_lines_in_one_process():
+    lines = [json.dumps({"id": f"n{i}", "text": "Seoul summoned the Russian ambassador.", "date": "2024-06-21"})
+             for i in range(1000)]
+    lines.insert(500, "not json")
+    proc = subprocess.run([sys.executable, "-m", "detente.cli", "actors", "-"], input="\n".join(lines) + "\n",
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(records) == 1001
+    assert records[0]["id"] == "n0" and [m["code"] for m in records[0]["mentions"]] == ["KORGOV", "RUSGOV"]
+    assert records[500] == {"line": 501, "error": "line 501 is not JSON (Expecting value): 'not json'"}
+
+
+@pytest.mark.slow
+def test_eval_command(shared):
+    code, out = run("eval", "actors", "--shared", str(shared), "--format", "json", "--check", str(ROOT / "eval" / "floors.json"))
+    assert code == 0, out
+    scores = {s["key"]: s["value"] for s in json.loads(out)["scores"]}
+    assert "ngec.country_accuracy" in scores and "plover_gsr_actors.country_f1" in scores
+
+
+def test_eval_without_gold_data_says_where_to_point(tmp_path):
+    code, out = run("eval", "--shared", str(tmp_path))
+    assert code != 0 and "no gold data" in out and "--shared" in out

@@ -156,6 +156,8 @@ class ActorResolver:
             return self._user_actor(head, hit)
         if (hit and hit.kind == "leader") or (head.i in self.person_ents and (hit is None or hit.kind == "demonym")):
             return self._person(head)
+        if hit is None and head.pos_ == "PROPN" and head.i not in self.place_ents and self._lone_surname(head):
+            return self._person(head)  # "Museveni" alone, which the tagger did not call a person
         if head.lower_ in PAIR_NOUNS and self._is_pair(head):
             return self._pair(head)
         if hit is None and head.lemma_.lower() in GROUP_NOUNS:
@@ -185,7 +187,8 @@ class ActorResolver:
             return None
         if not as_modifier and (head.i != ent.root.i or head.dep_ in ("compound", "amod")):
             return None
-        place = resolve_place(ent.text, self.mentioned_countries)
+        # As a modifier ("Oxford University", "Shanghai authorities") only the token itself names the city.
+        place = resolve_place(head.text if as_modifier else ent.text, self.mentioned_countries)
         if place is None or place.feature != "city" or not place.country:
             return None
         if ent.label_ not in ("GPE", "LOC") and place_population(place) < 100_000:
@@ -249,6 +252,12 @@ class ActorResolver:
                             start, end, text = span_chars(np_tokens(head) + list(prep.subtree))
                             return replace(inner, text=text, start=start, end=end, basis=f"'{head.text} of' {inner.basis}")
         return None
+
+    def _lone_surname(self, token) -> bool:
+        if token.dep_ in ("compound", "flat") or token.text[:1].islower():
+            return False
+        people = {l.name for l in leaders_by_surname().get(token.text, []) if l.holds_office_on(self.day)}
+        return len(people) == 1
 
     def _hit_root(self, hit: Hit):
         """The token of a multi-word name whose head lies outside it."""

@@ -171,6 +171,10 @@ class ActorResolver:
         entry = self._pick(hit)
         tokens = sorted({t.i: t for t in [*np_tokens(head), *self.doc[hit.start:hit.end]]}.values(), key=lambda t: t.i)
         start, end, text = span_chars(tokens)
+        if hit.kind == "demonym" and hit.start > 0 and self.doc[hit.start - 1].lower_ == "ethnic":
+            # "Ethnic Albanians in south Serbia" are Serbia's; ethnic kin are not the kin state.
+            home = self._located_in(head)
+            return Actor(text, start, end, home.country, None, None, 0.7, f"ethnic group located in {home.text}") if home else None
         if hit.kind == "institution":
             # "Chile's Defense Department": the possessor's state owns the institution.
             owner, why = self._phrase_country([t for t in tokens if not hit.start <= t.i < hit.end])
@@ -251,6 +255,20 @@ class ActorResolver:
                         if inner is not None:
                             start, end, text = span_chars(np_tokens(head) + list(prep.subtree))
                             return replace(inner, text=text, start=start, end=end, basis=f"'{head.text} of' {inner.basis}")
+        return None
+
+    def _located_in(self, head) -> Actor | None:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "of", "from"):
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        place = self.resolve(obj)
+                        if place is not None and place.country:
+                            return place
+                        for inner in obj.subtree:
+                            found = self.resolve(inner) if inner.i != obj.i and inner.i in self.hits else None
+                            if found is not None and found.country:
+                                return found
         return None
 
     def _lone_surname(self, token) -> bool:

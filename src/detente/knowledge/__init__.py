@@ -88,10 +88,15 @@ class Leader:
         return self.name.replace(".", "").split()[-1]
 
 
+def leader_tables() -> list[str]:
+    """leaders.tsv plus any leaders_*.tsv beside it (ministers, opposition, …), in name order."""
+    return ["leaders.tsv"] + sorted(p.name for p in Path(str(DATA)).glob("leaders_*.tsv"))
+
+
 @lru_cache(maxsize=None)
 def leaders() -> tuple[Leader, ...]:
     rows = []
-    for lineno, row in read_table("leaders.tsv"):
+    for table, lineno, row in ((t, n, r) for t in leader_tables() for n, r in read_table(t)):
         try:
             rows.append(
                 Leader(
@@ -105,5 +110,5 @@ def leaders() -> tuple[Leader, ...]:
                 )
             )
         except ValueError as exc:
-            raise KnowledgeError(f"leaders.tsv:{lineno}: {exc}") from None
+            raise KnowledgeError(f"{table}:{lineno}: {exc}") from None
     return tuple(rows)

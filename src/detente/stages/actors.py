@@ -20,6 +20,9 @@ NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "qu
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
 COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader", "user"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+CIVILIAN_WORDS = {"ordinary", "local", "civilian", "innocent", "unarmed"}
+RELIGIOUS_WORDS = {"muslim", "moslem", "jewish", "christian", "catholic", "buddhist", "hindu", "sikh", "orthodox",
+                   "evangelical", "protestant", "shia", "shiite", "sunni", "coptic", "religious"}
 FORMER_WORDS = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time", "retired"}
 PAIR_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "government", "governments", "state", "states",
               "neighbour", "neighbours", "neighbor", "neighbors", "capital", "capitals", "ally", "allies", "leader", "leaders"}
@@ -175,6 +178,8 @@ class ActorResolver:
             # "Ethnic Albanians in south Serbia" are Serbia's; ethnic kin are not the kin state.
             home = self._located_in(head)
             return Actor(text, start, end, home.country, None, None, 0.7, f"ethnic group located in {home.text}") if home else None
+        if hit.kind == "demonym" and head.tag_ in ("NNS", "NNPS") and any(c.lower_ in CIVILIAN_WORDS for c in head.children):
+            return Actor(text, start, end, entry.country, "CVL", None, 0.9, f"civilians: {entry.kind} {entry.basis}")
         if hit.kind == "institution":
             # "Chile's Defense Department": the possessor's state owns the institution.
             owner, why = self._phrase_country([t for t in tokens if not hit.start <= t.i < hit.end])
@@ -351,13 +356,16 @@ class ActorResolver:
                             if inner is not None and inner.country:
                                 country, why = inner.country, f"'{prep.text} {inner.text}'"
         confidence = 0.9
-        if country is None and head.dep_ in ("nsubj", "nsubjpass"):
-            # "Police arrested protesters in Tbilisi": a bare sector noun as subject belongs to the
-            # state the sentence is about; only the sentence's own country counts, at low confidence.
-            country, why = self.context_country(head, same_sentence_only=True)
+        if country is None and (head.dep_ in ("nsubj", "nsubjpass") or not any(t.pos_ in ("VERB", "AUX") for t in head.sent)):
+            # "Japan protested. The foreign ministry said…": a bare sector noun that acts (or a
+            # headline-like fragment) belongs to the state the text before it is about. Objects
+            # never do: "Russia attacked the troops" are not Russia's troops.
+            country, why = self.context_country(head)
             confidence = 0.5
         if any(t.lower_ in FORMER_WORDS for t in tokens):
             sector, why = "ELI", f"{why} (a former office holder is an elite)"
+        elif sector in ("GOV", "CVL") and any(t.lower_ in RELIGIOUS_WORDS for t in tokens):
+            sector = "REL"  # "Muslim leaders", "a Jewish community leader"
         start, end, text = span_chars(tokens)
         noun = f"sector noun '{self.doc[hit.start:hit.end].text}' ({hit.entries[0].basis})"
         if country is None:
@@ -470,7 +478,8 @@ class ActorResolver:
         title = None
         for t in title_tokens:
             hit = self.hits.get(t.i)
-            if hit and hit.kind == "agent":
+            if hit and hit.kind == "agent" and sector is None:
+                # The first title is the office ("Deputy Minister of Defense Colonel-General X").
                 sector, title = hit.entries[0].sector, self.doc[hit.start : hit.end].text
         if sector is not None and any(t.lower_ in FORMER_WORDS for t in title_tokens):
             sector, title = "ELI", f"former {title}"

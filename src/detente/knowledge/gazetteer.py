@@ -89,6 +89,9 @@ class Gazetteer:
     def match(self, tokens) -> dict[int, Hit]:
         """Longest-match scan; returns a hit for every token index it covers."""
         texts = [t.text for t in tokens]
+        # Datelines and headlines shout ("TEHRAN", "SECURITY COUNCIL"): failing an exact match
+        # (acronyms such as NATO), they are tried in title case.
+        titled = [t.title() if t.isupper() and len(t) > 3 else t for t in texts]
         lowers = [t.lower() for t in texts]
         covered: dict[int, Hit] = {}
         i, n = 0, len(texts)
@@ -96,7 +99,8 @@ class Gazetteer:
             hit = None
             for length in range(min(self.max_len, n - i), 0, -1):
                 key = tuple(texts[i : i + length])
-                exact, lower = self.names.get(key, []), self.nouns.get(tuple(lowers[i : i + length]), [])
+                exact = self.names.get(key) or self.names.get(tuple(titled[i : i + length]), [])
+                lower = self.nouns.get(tuple(lowers[i : i + length]), [])
                 # A user's dictionary beats the built-in tables, whatever its case rule.
                 entries = [e for e in exact + lower if e.user] or exact or lower
                 if entries:

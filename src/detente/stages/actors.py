@@ -20,6 +20,8 @@ NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "qu
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
 COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader", "user"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+CALENDAR_WORDS = {m.lower() for m in ("January February March April May June July August September October November "
+                                       "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split()}
 CIVILIAN_WORDS = {"ordinary", "local", "civilian", "innocent", "unarmed"}
 RELIGIOUS_WORDS = {"muslim", "moslem", "jewish", "christian", "catholic", "buddhist", "hindu", "sikh", "orthodox",
                    "evangelical", "protestant", "shia", "shiite", "sunni", "coptic", "religious"}
@@ -277,10 +279,15 @@ class ActorResolver:
         return None
 
     def _lone_surname(self, token) -> bool:
-        if token.dep_ in ("compound", "flat") or token.text[:1].islower():
+        """A capitalised word that is the surname of exactly one listed person, and no calendar word
+        or word the text also uses in lower case ("May", "Rice")."""
+        if token.dep_ in ("compound", "flat") or token.text[:1].islower() or token.lower_ in CALENDAR_WORDS:
             return False
-        people = {l.name for l in leaders_by_surname().get(token.text, []) if l.holds_office_on(self.day)}
-        return len(people) == 1
+        if any(t.text == token.lower_ for t in token.doc):
+            return False
+        rows = leaders_by_surname().get(token.text, [])
+        current = {l.name for l in rows if l.holds_office_on(self.day)}
+        return len(current) == 1 or (not current and len({l.name for l in rows}) == 1)
 
     def _hit_root(self, hit: Hit):
         """The token of a multi-word name whose head lies outside it."""

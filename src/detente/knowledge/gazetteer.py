@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from . import leaders, read_table, split_list
+from . import data_path, leaders, read_table, split_list
 
 
 FAMILY_NAME_FIRST = {"CHN", "TWN", "HKG", "MAC", "PRK", "KOR"}
@@ -138,6 +138,16 @@ def build(tokenize) -> Gazetteer:
             gaz.add_name(name, entry)
     for lineno, row in read_table("places_of_power.tsv"):
         gaz.add_name(row["text"], Entry("institution", row["country"], row["sector"], row["text"], f"places_of_power.tsv:{lineno}"))
+    if data_path("regions.tsv").exists():
+        for lineno, row in read_table("regions.tsv"):
+            entry = Entry("region", row["country"], None, row["name"], f"regions.tsv:{lineno}")
+            for name in [row["name"], *split_list(row["aliases"])]:
+                gaz.add_name(name, entry)
+    if data_path("ethnic_groups.tsv").exists():
+        for lineno, row in read_table("ethnic_groups.tsv"):
+            entry = Entry("ethnic", row["country"], None, row["name"], f"ethnic_groups.tsv:{lineno}")
+            for form in split_list(row["forms"]) or [row["name"]]:
+                gaz.add_name(form, entry)
     for lineno, row in read_table("agents.tsv"):
         gaz.add_noun(row["noun"], Entry("agent", None, row["sector"], None, f"agents.tsv:{lineno}"))
     for leader in leaders():

@@ -18,7 +18,7 @@ from .where import place_population, resolve_place
 
 NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "quantmod", "case", "punct", "npadvmod"}
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
-COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader", "user"}
+COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader", "user", "region", "ethnic"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 CALENDAR_WORDS = {m.lower() for m in ("January February March April May June July August September October November "
                                        "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split()}
@@ -187,8 +187,8 @@ class ActorResolver:
             owner, why = self._phrase_country([t for t in tokens if not hit.start <= t.i < hit.end])
             if owner and owner != entry.country:
                 return Actor(text, start, end, owner, entry.sector, None, 0.8, f"institution '{self.doc[hit.start:hit.end].text}' of {why}")
-        return Actor(text, start, end, entry.country, entry.sector, None, 1.0 if hit.kind != "demonym" else 0.9,
-                     f"{entry.kind} {entry.basis}")
+        confidence = {"demonym": 0.9, "region": 0.8, "ethnic": 0.7}.get(hit.kind, 1.0)
+        return Actor(text, start, end, entry.country, entry.sector, None, confidence, f"{entry.kind} {entry.basis}")
 
     def _city(self, head, as_modifier: bool = False) -> Actor | None:
         """A city named as a party ("shelled Kharkiv", "Shanghai authorities") stands for its

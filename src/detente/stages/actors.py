@@ -236,14 +236,15 @@ class ActorResolver:
                    for c in head.children)
 
     def _pair(self, head) -> Actor | None:
-        """ "The two countries", "both sides": the last two states named before."""
-        seen: list[Actor] = []
+        """ "The two countries", "both sides": the last pair named together ("Moscow and
+        Pyongyang", "the Russian-North Korean agreement"), else the last two states named."""
+        seen = self._last_named_pair(head) or []
         for i in range(head.i - 1, max(-1, head.i - 400), -1):
+            if len(seen) == 2:
+                break
             actor = self.cache.get(i)
             if actor is not None and actor.country and self.doc[i].pos_ != "PRON" and actor.country not in {a.country for a in seen}:
                 seen.append(actor)
-                if len(seen) == 2:
-                    break
         if len(seen) < 2:
             return None
         start, end, text = span_chars(np_tokens(head))
@@ -251,6 +252,16 @@ class ActorResolver:
                         basis=f"'{text}' -> '{a.text}'") for a in reversed(seen)]
         self.plural[head.i] = pair
         return pair[0]
+
+    def _last_named_pair(self, head) -> list[Actor] | None:
+        for i in range(head.i - 1, max(-1, head.i - 400), -1):
+            token, actor = self.doc[i], self.cache.get(i)
+            if actor is None or not actor.country or token.pos_ == "PRON":
+                continue
+            together = [a for a in self.actors(token) if a.country] if token.dep_ != "conj" else []
+            if len({a.country for a in together}) == 2:
+                return together[:2][::-1]
+        return None
 
     def _group_of(self, head) -> Actor | None:
         """ "A team of heavily armed police" is the police."""

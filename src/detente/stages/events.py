@@ -17,7 +17,7 @@ from ..knowledge import cameo
 from ..knowledge.lexicon import Rule, rules, word_classes
 from ..model import Actor, Article, Event
 
-TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "for", "over", "of", "from")
+TARGET_PREPS = ("to", "with", "against", "on", "about", "toward", "towards", "at", "into", "for", "over", "of", "from")
 NOUN_TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "for", "of", "at")
 SYMMETRIC_CODES = {"019", "030", "036", "040", "044", "046", "057", "060", "061", "062", "063", "064"}
 SYMMETRIC_LEMMAS = {"clash", "fight"}

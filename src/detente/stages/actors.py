@@ -145,10 +145,11 @@ class ActorResolver:
     def modifier_actors(self, head) -> list[Actor]:
         found = []
         for t in np_tokens(head):
-            if t.i != head.i and t.dep_ in ("amod", "compound", "poss", "nmod") and t.i in self.hits:
-                actor = self.resolve(t)
-                if actor is not None and actor.country and actor.country not in {a.country for a in found}:
-                    found.append(actor)
+            if t.i != head.i and t.dep_ in ("amod", "compound", "poss", "nmod") and (t.i in self.hits or t.dep_ == "poss"):
+                self.resolve(t)
+                for actor in self.plural.get(t.i) or [self.cache.get(t.i)]:
+                    if actor is not None and actor.country and actor.country not in {a.country for a in found}:
+                        found.append(actor)
         return found
 
     # -- resolution -------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from . import Score, loose_date
@@ -28,7 +30,29 @@ def main_mention(mentions, start: int, end: int):
     overlapping = [m for m in mentions if m.start < end and start < m.end]
     if not overlapping:
         return None
-    return max(overlapping, key=lambda m: (min(m.end, end) - max(m.start, start), -m.start))
+    # Most overlap first; then the tightest mention ("Romanian officials", not the whole
+    # "Hungarian and Romanian officials" of the first split actor).
+    return max(overlapping, key=lambda m: (min(m.end, end) - max(m.start, start), -(m.end - m.start), -m.start))
+
+
+def find_phrase(text: str, phrase: str) -> int:
+    """Where a gold phrase stands as whole words ("US" is not the "us" in "thus"); -1 if absent."""
+    for flags in (0, re.IGNORECASE):
+        m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, flags)
+        if m:
+            return m.start()
+    return -1
+
+
+@lru_cache(maxsize=1)
+def organisation_codes() -> dict[str, set[str]]:
+    from ..knowledge import read_table
+
+    codes: dict[str, set[str]] = {"IGO": set(), "NGO": set()}
+    for _, row in read_table("igos.tsv"):
+        codes.setdefault(row["sector"] or "IGO", set()).add(row["code"])
+    codes["IGO"] |= codes.pop("JUD", set())
+    return codes
 
 
 def country_matches(expected: str | None, actor) -> bool:
@@ -36,7 +60,8 @@ def country_matches(expected: str | None, actor) -> bool:
     if actor is None:
         return expected is None
     if expected in ORGANISATION_KINDS:
-        return actor.sector == ORGANISATION_KINDS[expected] or actor.country == expected
+        # The gold sets code any intergovernmental body as "IGO"; we name the body ("EU", "UNO").
+        return actor.sector == ORGANISATION_KINDS[expected] or actor.country == expected or actor.country in organisation_codes()[expected]
     return (actor.country or None) == expected
 
 
@@ -87,7 +112,7 @@ def plover_gsr(shared: Path) -> list[Score]:
                 code, phrase = actor.get("code"), actor.get("actorText") or ""
                 if not code or not phrase:
                     continue
-                at = text.lower().find(phrase.lower())
+                at = find_phrase(text, phrase)
                 if at < 0:
                     continue
                 if mentions is None:

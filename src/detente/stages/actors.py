@@ -20,6 +20,7 @@ NP_LEFT_DEPS = {"compound", "amod", "poss", "nmod", "nummod", "det", "flat", "qu
 NP_RIGHT_DEPS = {"flat", "compound", "case"}
 COUNTRY_KINDS = {"country", "demonym", "capital", "seat", "igo", "group", "institution", "leader", "user", "region", "ethnic"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+NEUTRAL_TITLES = {"mr", "mrs", "ms", "dr", "sir", "madam", "lady", "lord", "dame", "h.e"}
 CALENDAR_WORDS = {m.lower() for m in ("January February March April May June July August September October November "
                                        "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split()}
 CIVILIAN_WORDS = {"ordinary", "local", "civilian", "innocent", "unarmed"}
@@ -295,6 +296,8 @@ class ActorResolver:
         or word the text also uses in lower case ("May", "Rice")."""
         if token.dep_ in ("compound", "flat") or token.text[:1].islower() or token.lower_ in CALENDAR_WORDS:
             return False
+        if any(c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i not in self.hits for c in token.children):
+            return False  # "Pope Francis", "Mr Charles": part of another name, not a lone surname
         if any(t.text == token.lower_ for t in token.doc):
             return False
         rows = leaders_by_surname().get(token.text, [])
@@ -455,8 +458,11 @@ class ActorResolver:
             earlier = self.people.get(name) or self.people[surname]
             actor = replace(earlier, text=text, start=start, end=end, basis=f"earlier mention of {earlier.name}")
         else:
-            same_surname = [l for l in leaders_by_surname().get(surname, []) if l.holds_office_on(self.day)]
-            any_date = leaders_by_surname().get(surname, [])
+            # A bare surname must fit any title before it: "Pope Francis" is no foreign minister Francis.
+            titles = self._title_words(head, name_tokens)
+            fits = [l for l in leaders_by_surname().get(surname, []) if self._title_fits(titles, l)]
+            same_surname = [l for l in fits if l.holds_office_on(self.day)]
+            any_date = fits
             if len(name.split()) == 1 and len({l.name for l in same_surname}) == 1:
                 leader, current = self._leader_on(same_surname)
                 actor = self._leader_actor(leader, current, text, start, end, 0.8)
@@ -477,6 +483,15 @@ class ActorResolver:
                 if key not in self.people or self.people[key].confidence < actor.confidence:
                     self.people[key] = actor
         return actor
+
+    def _title_words(self, head, name_tokens) -> set[str]:
+        names = {t.i for t in name_tokens}
+        return {t.lower_.rstrip(".") for t in np_tokens(head) if t.i not in names and t.pos_ in ("PROPN", "NOUN") and t.i != head.i}
+
+    @staticmethod
+    def _title_fits(titles: set[str], leader) -> bool:
+        role = leader.role.lower()
+        return not titles or bool(titles & NEUTRAL_TITLES) or any(word in role for word in titles)
 
     def _leader_actor(self, leader, current: bool, text, start, end, confidence) -> Actor:
         if current:

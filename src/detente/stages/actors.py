@@ -163,7 +163,7 @@ class ActorResolver:
             return self._user_actor(head, hit)
         if (hit and hit.kind == "leader") or (head.i in self.person_ents and (hit is None or hit.kind == "demonym")):
             return self._person(head)
-        if hit is None and head.pos_ == "PROPN" and head.i not in self.place_ents and self._lone_surname(head):
+        if hit is None and self._proper(head) and head.ent_type_ not in ("GPE", "LOC", "FAC") and self._lone_surname(head):
             return self._person(head)  # "Museveni" alone, which the tagger did not call a person
         if head.lower_ in PAIR_NOUNS and self._is_pair(head):
             return self._pair(head)
@@ -196,7 +196,7 @@ class ActorResolver:
         """A city named as a party ("shelled Kharkiv", "Shanghai authorities") stands for its
         country, at lower confidence."""
         ent = self.place_ents.get(head.i)
-        if ent is None or head.pos_ != "PROPN":
+        if ent is None or not self._proper(head):
             return None
         if not as_modifier and (head.i != ent.root.i or head.dep_ in ("compound", "amod")):
             return None
@@ -290,6 +290,12 @@ class ActorResolver:
                             if found is not None and found.country:
                                 return found
         return None
+
+    @staticmethod
+    def _proper(token) -> bool:
+        """A proper noun, or a capitalised word the tagger called a noun inside a named entity
+        (a one-word text such as "Sydney" or "Trump" is often tagged NOUN)."""
+        return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.text[:1].isupper() and token.ent_type_ != "")
 
     def _lone_surname(self, token) -> bool:
         """A capitalised word that is the surname of exactly one listed person, and no calendar word

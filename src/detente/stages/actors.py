@@ -207,7 +207,8 @@ class ActorResolver:
         if ent.label_ not in ("GPE", "LOC") and place_population(place) < 100_000:
             return None  # the tagger did not call it a place: only a big city's name is safe
         start, end, text = span_chars(np_tokens(head))
-        return Actor(text, start, end, place.country, None, None, 0.7, f"city '{place.name}' (GeoNames {place.geonameid}) in {place.country}")
+        # A city named as a party is its people, not its state's government (capitals are seats).
+        return Actor(text, start, end, place.country, "CVL", None, 0.7, f"city '{place.name}' (GeoNames {place.geonameid}) in {place.country}")
 
     def _user_actor(self, head, hit: Hit) -> Actor:
         entry = self._pick(hit)
@@ -458,7 +459,13 @@ class ActorResolver:
         surname = name.split()[-1] if name else ""
         by_name = leaders_by_name().get(name, [])
         leader, current = self._leader_on(by_name)
-        if leader is not None:
+        if leader is not None and not current and self.day and self.day < min(l.start for l in by_name):
+            # Not yet in any listed office ("US Senator Marco Rubio" in 2022): the state is known,
+            # the sector is whatever the text's own title says.
+            found = self._unknown_person(head, name, name_tokens, text, start, end)
+            actor = replace(found, country=leader.country, name=leader.name, confidence=0.7,
+                            basis=f"leaders.tsv: {leader.name} before any listed office; {found.basis}")
+        elif leader is not None:
             actor = self._leader_actor(leader, current, text, start, end, 1.0)
         elif name in self.people or surname in self.people:
             earlier = self.people.get(name) or self.people[surname]

@@ -56,7 +56,8 @@ def span_chars(tokens) -> tuple[int, int, str]:
         toks = toks[:-1]
     doc = toks[0].doc
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return start, end, doc.text[start:end]
+    # A span's text, not doc.text[...]: spaCy rebuilds the whole document string on each doc.text.
+    return start, end, doc[toks[0].i : toks[-1].i + 1].text
 
 
 class ActorResolver:
@@ -64,6 +65,7 @@ class ActorResolver:
 
     def __init__(self, article: Article):
         self.doc = article.doc
+        self.text = article.doc.text
         self.day: date | None = article.published
         self.hits: dict[int, Hit] = active_gazetteer().match(self.doc)
         self.cache: dict[int, Actor | None] = {}
@@ -74,6 +76,8 @@ class ActorResolver:
         self.person_ents = {t.i: ent for ent in self.doc.ents if ent.label_ == "PERSON" for t in ent}
         self.place_ents = {t.i: ent for ent in self.doc.ents if ent.label_ in ("GPE", "LOC", "ORG", "FAC") for t in ent}
         self.mentioned_countries = {h.entries[0].country for h in self.hits.values() if h.kind in ("country", "capital", "demonym")}
+        self.unambiguous_countries = {h.entries[0].country for h in self.hits.values() if len(h.entries) == 1}
+        self.lower_words = {t.text for t in self.doc if t.text.islower()}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -139,7 +143,7 @@ class ActorResolver:
             if c != actor.country:
                 # "Hungarian and Romanian officials": the second actor's evidence is "Romanian officials".
                 start = self.doc[self.hits[t.i].start].idx
-                extra.append(replace(actor, country=c, start=start, text=self.doc.text[start:actor.end],
+                extra.append(replace(actor, country=c, start=start, text=self.text[start:actor.end],
                                      basis=actor.basis + f"; compound modifier gives {c} too"))
         return [actor] + extra
 
@@ -305,7 +309,7 @@ class ActorResolver:
             return False
         if any(c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i not in self.hits for c in token.children):
             return False  # "Pope Francis", "Mr Charles": part of another name, not a lone surname
-        if any(t.text == token.lower_ for t in token.doc):
+        if token.lower_ in self.lower_words:
             return False
         rows = leaders_by_surname().get(token.text, [])
         current = {l.name for l in rows if l.holds_office_on(self.day)}
@@ -325,9 +329,8 @@ class ActorResolver:
         entries = [e for e in hit.entries if e.valid_on(self.day)] or list(hit.entries)
         if len(entries) == 1 or entries[0].kind in ("user", "agent"):
             return entries[0]
-        mentioned = {h.entries[0].country for h in self.hits.values() if len(h.entries) == 1}
         for entry in entries:
-            if entry.country in mentioned:
+            if entry.country in self.unambiguous_countries:
                 return entry
         return entries[0]
 

@@ -50,6 +50,7 @@ class EventFinder:
     def __init__(self, article: Article):
         self.article = article
         self.doc = article.doc
+        self.text = article.doc.text
         self.actors = article.resolver
         self.rules = rules()
 
@@ -475,7 +476,7 @@ class EventFinder:
         first, last = min(cand.trigger_tokens, key=lambda t: t.i), max(cand.trigger_tokens, key=lambda t: t.i)
         sent = cand.anchor.sent
         trigger_span = (first.idx, last.idx + len(last.text)) if len(cand.trigger_tokens) <= 2 and last.i - first.i < 4 else (cand.anchor.idx, cand.anchor.idx + len(cand.anchor.text))
-        text = self.doc.text
+        text = self.text
         sent_start = sent.start_char
         sent_end = sent.end_char
         while sent_end > sent_start and text[sent_end - 1].isspace():

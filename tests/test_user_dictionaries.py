@@ -36,6 +36,7 @@ def test_yaml_dictionary(tmp_path):
 @pytest.mark.parametrize("name, text, message", [
     ("bad.csv", "name,country,sector\nTaro Sato,JPX,GOV\n", "mine:2: unknown country code 'JPX'"),
     ("bad.csv", "name,country,sector\nTaro Sato,JPN,GOV,extra\n", "mine:2: more fields than the header"),
+    ("bad.csv", "# comment\nname,country,sector\n\nTaro Sato,JPX,GOV\n", "mine:4: unknown country code 'JPX'"),
     ("bad.csv", "name,country,sector,start,end\nTaro Sato,JPN,GOV,2024-13-01,\n", "mine:2: start '2024-13-01' is not a date"),
     ("bad.csv", "name,country,sector,start,end\nTaro Sato,JPN,GOV,2020-01-01,2023-12-31\nTaro Sato,JPN,LEG,2023-06-01,\n",
      "mine:3: the dates of 'Taro Sato'"),

@@ -144,7 +144,7 @@ def petrarch_units(shared: Path) -> list[Score]:
     from ..knowledge import gazetteer
 
     folder = shared / "data/gold/petrarch2-unittest"
-    previous = gazetteer._user_files
+    previous = gazetteer.configured_files()
     gazetteer.configure([folder / "PETR.Validate.actors.txt", folder / "PETR.Validate.agents.txt"])
     found = total = 0
     try:

@@ -68,6 +68,14 @@ def cameo(code: str) -> CameoCode:
         raise KnowledgeError(f"unknown CAMEO code {code!r}: see detente/data/cameo.tsv for the valid codes") from None
 
 
+def in_period(start: date | None, end: date | None, day: date | None) -> bool:
+    """Does a dated row (both ends inclusive, None = open) hold on `day`? No day means now:
+    only rows with no end still hold."""
+    if day is None:
+        return end is None
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
 @dataclass(frozen=True)
 class Leader:
     name: str
@@ -79,9 +87,7 @@ class Leader:
     end: date | None
 
     def holds_office_on(self, day: date | None) -> bool:
-        if day is None:
-            return self.end is None
-        return self.start <= day and (self.end is None or day <= self.end)
+        return in_period(self.start, self.end, day)
 
     @property
     def surname(self) -> str:

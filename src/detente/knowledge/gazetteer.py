@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from . import data_path, leaders, read_table, split_list
+from . import data_path, in_period, leaders, read_table, split_list
 
 
 FAMILY_NAME_FIRST = {"CHN", "TWN", "HKG", "MAC", "PRK", "KOR"}
@@ -31,11 +31,7 @@ class Entry:
     user: bool = False  # from a user dictionary, not the built-in tables
 
     def valid_on(self, day: date | None) -> bool:
-        if self.start is None and self.end is None:
-            return True
-        if day is None:
-            return self.end is None
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        return in_period(self.start, self.end, day)
 
 
 @dataclass(frozen=True)
@@ -170,6 +166,10 @@ def configure(actor_files=()) -> None:
     for f in files:
         user.load(f)
     _user_files = files
+
+
+def configured_files() -> tuple[str, ...]:
+    return _user_files
 
 
 def active_gazetteer() -> Gazetteer:

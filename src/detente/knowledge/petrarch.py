@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import KnowledgeError
+from . import in_period
 
 __all__ = [
     "ActorEntry",
@@ -80,11 +81,7 @@ class DatedCode:
         return self.start is not None or self.end is not None
 
     def valid_on(self, day: date | None) -> bool:
-        # An unknown day is read as "now", as Leader.holds_office_on does: only codes without
-        # an end date still hold.
-        if day is None:
-            return self.end is None
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        return in_period(self.start, self.end, day)
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,6 @@ class UserEntry:
     case_sensitive: bool = True
     position: str = "suffix"  # agents: "suffix" (code after the actor's) or "prefix"
 
-    def valid_on(self, day: date | None) -> bool:
-        if day is None:
-            return self.end is None
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
-
 
 @lru_cache(maxsize=1)
 def known_codes() -> frozenset[str]:
@@ -94,30 +89,38 @@ def _entry(row: dict, where: str) -> UserEntry:
 def _read_csv(path: Path) -> list[UserEntry]:
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with open(path, encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.lstrip().startswith("#")]
-    reader = csv.DictReader(lines, delimiter=delimiter)
+        # Keep each row's line number in the file, comments and blank lines included.
+        numbered = [(n, line) for n, line in enumerate(handle, 1) if line.strip() and not line.lstrip().startswith("#")]
+    if not numbered:
+        return []
+    reader = csv.DictReader((line for _, line in numbered), delimiter=delimiter)
+    header_line = numbered[0][0]
     required = {"name", "country"} if "type" not in (reader.fieldnames or []) else {"name"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise KnowledgeError(f"{path}:1: the header lacks {', '.join(sorted(missing))}; expected name,aliases,country,sector,start,end")
+        raise KnowledgeError(f"{path}:{header_line}: the header lacks {', '.join(sorted(missing))}; expected name,aliases,country,sector,start,end")
     entries = []
-    for offset, row in enumerate(reader, 2):
+    for (lineno, _), row in zip(numbered[1:], reader):
         if None in row:
-            raise KnowledgeError(f"{path}:{offset}: more fields than the header has: {row[None]!r}")
-        entries.append(_entry(row, f"{path}:{offset}"))
+            raise KnowledgeError(f"{path}:{lineno}: more fields than the header has: {row[None]!r}")
+        entries.append(_entry(row, f"{path}:{lineno}"))
     return entries
 
 
 def _read_yaml(path: Path) -> list[UserEntry]:
     import yaml
 
+    # One parse gives both the nodes (for line numbers) and the values.
+    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        root = loader.get_single_node()
+        if root is None:
+            return []
+        data = loader.construct_document(root)
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: not valid YAML: {exc}") from None
-    if root is None:
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}:1: expected a mapping with 'actors:' and/or 'agents:' lists")
     entries = []

@@ -157,8 +157,10 @@ class EventFinder:
                 return both, [], f"'{prep} {obj.text} …'", "", True
         for prep, obj in self._prep_objects(noun, ("by",)):
             by_actors = self.actors.actors(obj)
-            if len(by_actors) >= 2 and not sources and self.match(noun, by_actors[0]) and self.match(noun, by_actors[0])[0][0].code in SYMMETRIC_CODES:
-                return by_actors, [], f"'by {obj.text} …'", "", True
+            if len(by_actors) >= 2 and not sources:
+                matched = self.match(noun, by_actors[0])
+                if matched and matched[0][0].code in SYMMETRIC_CODES:
+                    return by_actors, [], f"'by {obj.text} …'", "", True
             sources = sources or by_actors
             s_why = s_why or f"'by {obj.text}'"
         for prep, obj in self._prep_objects(noun, NOUN_TARGET_PREPS):

@@ -7,6 +7,8 @@ reconsider" is intended), while the saying itself stays asserted. Allegation ver
 """
 from __future__ import annotations
 
+from ..knowledge.lexicon import word_classes
+
 SPEECH_VERBS = {
     "say", "state", "tell", "announce", "declare", "add", "note", "indicate", "stress", "write", "explain",
     "report", "confirm", "insist", "remark", "comment", "emphasize", "emphasise", "reiterate", "assert",
@@ -82,8 +84,6 @@ def _passes_modality(verb) -> bool:
     """Does a verb's own modality carry to its object noun? Light verbs ("did not issue a
     warning") and intention verbs ("plans an attack") do; other verbs ("condemned the attack")
     presuppose their object."""
-    from ..knowledge.lexicon import word_classes
-
     lemma = verb.lemma_.lower()
     return lemma in word_classes()["light"] or lemma in INTENT_GOVERNORS or lemma in EXPECT_GOVERNORS or lemma in NEGATING_GOVERNORS or lemma in ALLEGE_GOVERNORS
 

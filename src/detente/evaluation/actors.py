@@ -62,14 +62,28 @@ def country_matches(expected: str | None, actor) -> bool:
     if expected in ORGANISATION_KINDS:
         # The gold sets code any intergovernmental body as "IGO"; we name the body ("EU", "UNO").
         return actor.sector == ORGANISATION_KINDS[expected] or actor.country == expected or actor.country in organisation_codes()[expected]
-    return (actor.country or None) == expected
+    # A UN agency is the UN to coders that do not name the agency ("WHO" counts as "UNO").
+    return (actor.country or None) == expected or parent_bodies().get(actor.country or "") == expected
+
+
+@lru_cache(maxsize=1)
+def parent_bodies() -> dict[str, str]:
+    from ..knowledge import read_table
+
+    return {row["code"]: row["part_of"] for _, row in read_table("igos.tsv") if row.get("part_of")}
+
+
+# PLOVER's sector vocabulary differs from CAMEO's in two codes: CAMEO MED (media) is PLOVER JRN,
+# and CAMEO HLH (health) is PLOVER MED.
+PLOVER_SECTOR = {"MED": "JRN", "HLH": "MED"}
 
 
 def sector_matches(expected, actor) -> bool:
     got = actor.sector if actor is not None else None
+    accepted = {got or None} | ({PLOVER_SECTOR[got]} if got in PLOVER_SECTOR else set())
     if isinstance(expected, dict):
-        return got in expected.get("one_of", [])
-    return (got or None) == (expected or None)
+        return bool(accepted & set(expected.get("one_of", [])))
+    return (expected or None) in accepted
 
 
 def ngec(shared: Path) -> list[Score]:

@@ -99,6 +99,29 @@ def leader_tables() -> list[str]:
     return ["leaders.tsv"] + sorted(p.name for p in Path(str(DATA)).glob("leaders_*.tsv"))
 
 
+# Transliterations that news writes interchangeably: a name listed with one is found with any.
+TRANSLITERATIONS = [
+    ("Mohammed", "Mohamed", "Muhammad", "Mohammad", "Muhammed", "Mohamad"),
+    ("Ahmed", "Ahmad"), ("Hussein", "Hussain", "Husain"), ("Abdullah", "Abdallah"), ("Hassan", "Hasan"),
+    ("Mahmoud", "Mahmud"), ("Youssef", "Yousef", "Yusuf"), ("Sergei", "Sergey"), ("Yuri", "Yury"),
+    ("Dmitry", "Dmitri"), ("Andrei", "Andrey"), ("Nikolai", "Nikolay"), ("Alexei", "Aleksei", "Alexey"),
+    ("Alexander", "Aleksandr"), ("Mikhail", "Mikhail"), ("Gennady", "Gennadiy"), ("Valery", "Valeriy"),
+]
+_VARIANTS = {form: group for group in TRANSLITERATIONS for form in group}
+
+
+def name_variants(name: str) -> list[str]:
+    """Other spellings of a name, one transliterated word at a time ("Mohamed Hussein Roble" ->
+    "Mohammed Hussein Roble", "Mohamed Hussain Roble", …)."""
+    words = name.split()
+    found = []
+    for i, word in enumerate(words):
+        for other in _VARIANTS.get(word, ()):
+            if other != word:
+                found.append(" ".join(words[:i] + [other] + words[i + 1 :]))
+    return found
+
+
 @lru_cache(maxsize=None)
 def leaders() -> tuple[Leader, ...]:
     rows = []
@@ -107,7 +130,7 @@ def leaders() -> tuple[Leader, ...]:
             rows.append(
                 Leader(
                     name=row["name"],
-                    aliases=tuple(split_list(row["aliases"])),
+                    aliases=_with_variants(row["name"], split_list(row["aliases"])),
                     country=row["country"],
                     sector=row["sector"],
                     role=row["role"],
@@ -118,3 +141,9 @@ def leaders() -> tuple[Leader, ...]:
         except ValueError as exc:
             raise KnowledgeError(f"{table}:{lineno}: {exc}") from None
     return tuple(rows)
+
+
+def _with_variants(name: str, aliases: list[str]) -> tuple[str, ...]:
+    listed = [name, *aliases]
+    extra = [v for form in listed for v in name_variants(form) if v not in listed]
+    return tuple(aliases) + tuple(dict.fromkeys(extra))

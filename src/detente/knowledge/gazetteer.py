@@ -29,6 +29,7 @@ class Entry:
     end: date | None = None
     position: str = "suffix"  # agents from PETRARCH dictionaries may be prefixes ("MSF Arnor")
     user: bool = False  # from a user dictionary, not the built-in tables
+    noun_only: bool = False  # "general" is a sector noun, but "a general election" is no general
 
     def valid_on(self, day: date | None) -> bool:
         return in_period(self.start, self.end, day)
@@ -65,10 +66,14 @@ class Gazetteer:
             self.add_name(" ".join(key[1:]), entry)
 
     def add_noun(self, phrase: str, entry: Entry) -> None:
-        key = self._key(phrase, lower=True)
-        if key and entry not in self.nouns[key]:
-            self.nouns[key].append(entry)
-            self.max_len = max(self.max_len, len(key))
+        # The tokenizer's abbreviation rules are case-sensitive ("Sen." is one token, "sen." two),
+        # so an abbreviated title is keyed as the text writes it too.
+        forms = (phrase, phrase.title()) if "." in phrase else (phrase,)
+        for form in forms:
+            key = self._key(form, lower=True)
+            if key and entry not in self.nouns[key]:
+                self.nouns[key].append(entry)
+                self.max_len = max(self.max_len, len(key))
 
     def add_user(self, entry) -> None:
         """A user's entry goes first at its key, so it wins over the built-in tables."""
@@ -111,6 +116,10 @@ class Gazetteer:
         return covered
 
 
+def _day(cell: str | None) -> date | None:
+    return date.fromisoformat(cell) if cell else None
+
+
 def build(tokenize) -> Gazetteer:
     gaz = Gazetteer(tokenize)
     for lineno, row in read_table("countries.tsv"):
@@ -129,7 +138,8 @@ def build(tokenize) -> Gazetteer:
         for name in [row["name"], *split_list(row["aliases"])]:
             gaz.add_name(name, entry)
     for lineno, row in read_table("armed_groups.tsv"):
-        entry = Entry("group", row["country"] or None, row["sector"] or "REB", row["name"], f"armed_groups.tsv:{lineno}")
+        entry = Entry("group", row["country"] or None, row["sector"] or "REB", row["name"], f"armed_groups.tsv:{lineno}",
+                      _day(row.get("start")), _day(row.get("end")))
         for name in [row["name"], *split_list(row["aliases"])]:
             gaz.add_name(name, entry)
     for lineno, row in read_table("places_of_power.tsv"):
@@ -145,7 +155,8 @@ def build(tokenize) -> Gazetteer:
             for form in split_list(row["forms"]) or [row["name"]]:
                 gaz.add_name(form, entry)
     for lineno, row in read_table("agents.tsv"):
-        gaz.add_noun(row["noun"], Entry("agent", None, row["sector"], None, f"agents.tsv:{lineno}"))
+        noun_only = "noun use only" in row.get("note", "")
+        gaz.add_noun(row["noun"], Entry("agent", None, row["sector"], None, f"agents.tsv:{lineno}", noun_only=noun_only))
     for leader in leaders():
         entry = Entry("leader", leader.country, leader.sector, leader.name, f"leaders.tsv:{leader.name}")
         for name in (leader.name, *leader.aliases):

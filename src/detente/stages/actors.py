@@ -33,6 +33,9 @@ ROLE_NOUNS = {"leader", "president", "premier", "prime minister", "chancellor", 
               "defense minister", "king", "monarch", "head of state", "spokesman", "spokeswoman", "spokesperson"}
 GROUP_NOUNS = {"team", "group", "number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
                "member", "members", "delegation", "unit", "contingent", "crowd", "band", "squad", "some", "many", "several"}
+OFFICE_TITLES = {"president", "vice president", "chairman", "chairwoman", "chair", "chairperson", "head", "heads", "leader",
+                 "leaders", "director", "chief", "speaker", "secretary-general", "secretary general", "spokesman",
+                 "spokeswoman", "spokesperson", "member", "members", "commander", "deputy", "official", "officials"}
 THING_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
 PRONOUN_LOOKBACK_SENTENCES = 6
 
@@ -176,6 +179,8 @@ class ActorResolver:
         if hit is None:
             return self._city(head)
         if hit.kind == "agent":
+            if head.pos_ == "ADJ" and head.dep_ == "amod" and hit.entries[0].noun_only:
+                return None  # "a general election": the word is no sector noun here
             return self._agent(head, hit)
         if hit.kind == "demonym" and head.dep_ == "amod" and head.head.i in self.hits and self.hits[head.head.i].kind == "agent":
             return None  # part of "Russian ambassador": the agent head speaks for the phrase
@@ -213,6 +218,22 @@ class ActorResolver:
         start, end, text = span_chars(np_tokens(head))
         # A city named as a party is its people, not its state's government (capitals are seats).
         return Actor(text, start, end, place.country, "CVL", None, 0.7, f"city '{place.name}' (GeoNames {place.geonameid}) in {place.country}")
+
+    def _modifier_city(self, token, phrase) -> Actor | None:
+        """A city named inside a phrase: "Shanghai authorities", "Santa Marta Self Defense
+        Forces". A name of two or more words ("Puerto Penasco") is safe at any population."""
+        ids = {t.i for t in phrase}
+        run = [token]
+        while run[-1].i + 1 in ids and self.doc[run[-1].i + 1].pos_ == "PROPN" and run[-1].i + 1 not in self.hits:
+            run.append(self.doc[run[-1].i + 1])
+        for length in range(len(run), 1, -1):
+            name = " ".join(t.text for t in run[:length])
+            place = resolve_place(name, self.mentioned_countries)
+            if place is not None and place.feature == "city" and place.country:
+                start, end, text = span_chars(phrase)
+                return Actor(text, start, end, place.country, "CVL", None, 0.7,
+                             f"city '{place.name}' (GeoNames {place.geonameid}) in {place.country}")
+        return self._city(token, as_modifier=True)
 
     def _user_actor(self, head, hit: Hit) -> Actor:
         entry = self._pick(hit)
@@ -345,7 +366,7 @@ class ActorResolver:
                     return person.country, f"person '{person.name}'"
                 continue
             if hit is None and t.dep_ in ("compound", "poss", "nmod") and t.pos_ == "PROPN":
-                city = self._city(t, as_modifier=True)
+                city = self._modifier_city(t, tokens)
                 if city is not None:
                     return city.country, city.basis
             if hit is None or hit is skip or hit.kind not in COUNTRY_KINDS:
@@ -366,7 +387,8 @@ class ActorResolver:
         if country is None and head.dep_ in ("compound", "amod"):
             # "Israeli military policies", "Ugandan opposition candidates": the state modifies the
             # whole phrase, of which the sector noun is itself a modifier.
-            siblings = [t for s in head.head.children if s.i < head.i and s.dep_ in NP_LEFT_DEPS for t in s.subtree]
+            siblings = [t for s in head.head.children if s.i != head.i and s.i < head.head.i and s.dep_ in NP_LEFT_DEPS
+                        for t in s.subtree]
             country, why = self._phrase_country(siblings, skip=hit)
         group = self._modifier_group(tokens, hit)
         if group is not None and sector in ("MIL", "UAF", "REB", "CVL"):
@@ -387,6 +409,12 @@ class ActorResolver:
                             inner = self.resolve(obj)
                             if inner is not None and inner.country:
                                 country, why = inner.country, f"'{prep.text} {inner.text}'"
+        office = self._office_of(head, hit)
+        if office is not None:
+            # "the president of the Riigikogu" sits in the legislature: the office takes the
+            # institution's sector (and its state).
+            sector, why = office.sector, f"office of '{office.text}' ({office.basis})"
+            country = office.country or country
         confidence = 0.9
         if country is None and (head.dep_ in ("nsubj", "nsubjpass") or not any(t.pos_ in ("VERB", "AUX") for t in head.sent)):
             # "Japan protested. The foreign ministry said…": a bare sector noun that acts (or a
@@ -412,6 +440,19 @@ class ActorResolver:
             # A PETRARCH agent: the codes of every agent in the phrase wrap the actor's code.
             country, sector = self._compose(country, None, tokens, None)
         return Actor(text, start, end, country, sector, None, confidence, f"{noun} + {why}")
+
+    def _office_of(self, head, hit: Hit) -> Actor | None:
+        """The institution a title belongs to: "speaker of parliament", "head of the FSB"."""
+        if self.doc[hit.start : hit.end].text.lower() not in OFFICE_TITLES:
+            return None
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        inner = self.resolve(obj)
+                        if inner is not None and inner.sector and not inner.name:
+                            return inner
+        return None
 
     def _earlier_holder(self, head, hit: Hit, tokens, country, sector) -> Actor | None:
         """ "The Russian leader" after "Vladimir Putin" is Putin: a definite role phrase with no
@@ -446,14 +487,15 @@ class ActorResolver:
         return " ".join(t.text for t in tokens).replace(" - ", "-").replace(" -", "-").replace("- ", "-"), tokens
 
     def _leader_on(self, candidates):
-        """The row for the article's date; with no date, the present (rows with no end date).
-        Someone out of office then is coded as a former official (ELI)."""
+        """The row for the article's date. Someone out of office on that date is coded as a
+        former official (ELI). With no date, an open row (still in office) comes first, else the
+        last listed office: "former" is a claim about a date, and there is none to make it on."""
         valid = [l for l in candidates if l.holds_office_on(self.day)]
         if valid:
             # A president who also chairs the African Union speaks first for the state.
             return min(valid, key=lambda l: l.sector == "IGO"), True
         if candidates:
-            return max(candidates, key=lambda l: l.end or date.max), False
+            return max(candidates, key=lambda l: l.end or date.max), self.day is None
         return None, False
 
     def _person(self, head) -> Actor | None:
@@ -493,12 +535,19 @@ class ActorResolver:
                               f"leaders.tsv: several {leader.country} officials named {surname}")
             else:
                 actor = self._unknown_person(head, name, name_tokens, text, start, end)
+        if actor is not None and actor.sector != "ELI" and any(t.lower_ in FORMER_WORDS for t in self._title_tokens(head, name_tokens)):
+            # "former President Nursultan Nazarbayev": the text itself says the office is past.
+            actor = replace(actor, sector="ELI", basis=actor.basis + "; the text calls the person former")
         if actor is not None and actor.name:
             # A later, surer mention (the full name) replaces an early guess from a bare surname.
             for key in {actor.name, actor.name.split()[-1], surname}:
                 if key not in self.people or self.people[key].confidence < actor.confidence:
                     self.people[key] = actor
         return actor
+
+    def _title_tokens(self, head, name_tokens) -> list:
+        names = {t.i for t in name_tokens}
+        return [t for t in np_tokens(head) if t.i not in names]
 
     def _title_words(self, head, name_tokens) -> set[str]:
         names = {t.i for t in name_tokens}
@@ -510,6 +559,9 @@ class ActorResolver:
         return not titles or bool(titles & NEUTRAL_TITLES) or any(word in role for word in titles)
 
     def _leader_actor(self, leader, current: bool, text, start, end, confidence) -> Actor:
+        if current and self.day is None and leader.end is not None:
+            return Actor(text, start, end, leader.country, leader.sector, leader.name, round(confidence * 0.8, 2),
+                         f"leaders.tsv: {leader.role} {leader.start}..{leader.end} (no date given: last listed office)")
         if current:
             return Actor(text, start, end, leader.country, leader.sector, leader.name, confidence,
                          f"leaders.tsv: {leader.role} {leader.start}..{leader.end or ''}")

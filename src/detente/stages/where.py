@@ -7,6 +7,7 @@ clause names one ("while in Vietnam", "a visit to Pyongyang"); otherwise none, n
 from __future__ import annotations
 
 from dataclasses import replace
+import unicodedata
 from functools import lru_cache
 
 from ..model import Article, Location
@@ -14,6 +15,11 @@ from ..model import Article, Location
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 LOCATIVE_PREPS = ("in", "at", "near", "inside", "outside", "across", "within", "off")
 VISIT_CODES = ("042", "043", "044")
+
+
+def fold(name: str) -> str:
+    """Lower case without accents: news writes "Puerto Penasco" for Puerto Peñasco."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +33,8 @@ def _geo():
     for city in gc.get_cities().values():
         for name in {city["name"], *city.get("alternatenames", [])}:
             if name and name[0].isupper():
-                by_name.setdefault(name.lower(), []).append(city)
+                for key in {name.lower(), fold(name)}:
+                    by_name.setdefault(key, []).append(city)
     country_by_name = {c["name"].lower(): c for c in countries.values()}
     return iso2_to_iso3, by_name, country_by_name
 
@@ -54,7 +61,7 @@ def place_population(place: Location) -> int:
 def resolve_place(name: str, context: set[str], gazetteer_country: str | None = None) -> Location | None:
     iso2_to_iso3, by_name, country_by_name = _geo()
     key = name.lower().removeprefix("the ")
-    cities = by_name.get(key, [])
+    cities = by_name.get(key) or by_name.get(fold(key), [])
     if cities:
         def rank(city):
             iso3 = iso2_to_iso3.get(city["countrycode"])

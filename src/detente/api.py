@@ -8,6 +8,8 @@ import json
 from typing import Callable, Iterable, Iterator
 
 from . import pipeline
+from .coding import pair
+from .coding.pair import PairCoding
 from .errors import DetenteError, InputError
 from .io.readers import expand_paths, parse_date, read_article
 from .model import Actor, Article, Event
@@ -102,3 +104,18 @@ def ingest(paths: Iterable[str | Path], db: str | Path = "detente.duckdb", publi
             if progress:
                 progress(path)
     return summary
+
+
+def code_pair(marked: str, published: date | str | None = None) -> PairCoding:
+    """Code the relation between the actors marked <s>…</s> (source) and <t>…</t> (target).
+
+    >>> coding = code_pair("<s>Putin</s> warned <t>South Korea</t> not to arm Ukraine.")
+    >>> coding.cameo, coding.plover, coding.modality
+    ('130', 'THREATEN', 'asserted')
+    """
+    return pair.code_pair(marked, _as_date(published))
+
+
+def code_pairs(lines: Iterable[str], published: date | str | None = None) -> Iterator[dict]:
+    """Code marked sentences, one per line (plain or JSON {"marked_sentence", "id"?})."""
+    return pair.code_pairs(lines, _as_date(published))

@@ -161,6 +161,39 @@ def actors(path, text, day, fmt, output):
     render.write(mentions, fmt, ACTOR_COLUMNS, output=output)
 
 
+@main.command("code-pair")
+@click.argument("marked", required=False)
+@click.option("--published", help="The sentence's date, YYYY-MM-DD: picks who held which office.")
+@format_option(choices=("jsonl", "table"), default="jsonl")
+@clean_errors
+@knowledge_option
+def code_pair(marked, published, fmt, output):
+    """Code the relation between two marked actors: <s>source</s> and <t>target</t>.
+
+    Prints one JSON object per input with cameo, plover, quad_class, goldstein, modality and
+    confidence. With -, each line of standard input is a marked sentence or JSON with a
+    "marked_sentence" field (and an optional "id"); the model is loaded once for all lines,
+    and a bad line gives an "error" object in its place.
+
+    \b
+    Example:
+      detente code-pair "<s>South Korea</s> summoned <t>Russia</t>'s ambassador."
+      detente code-pair - < marked.txt
+    """
+    from . import api
+    from .io.readers import parse_date
+
+    when = parse_date(published, "--published")
+    if marked is None:
+        raise DetenteError("give a marked sentence, e.g. \"<s>Seoul</s> warned <t>Pyongyang</t>.\", or - for lines on standard input")
+    results = api.code_pairs(sys.stdin, when) if marked == "-" else [api.code_pair(marked, when).to_dict()]
+    for record in results:
+        if fmt == "jsonl":
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            render.write([record], "table", ("cameo", "plover", "quad_class", "goldstein", "modality", "confidence", "trigger"))
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file to write.")

@@ -57,9 +57,9 @@ def loose_date(text: str | None) -> date | None:
 
 
 def suites() -> dict[str, Callable[[Path], list[Score]]]:
-    from . import actors
+    from . import actors, events
 
-    return {"actors": actors.run}
+    return {"actors": actors.run, "events": events.run}
 
 
 def run(names: list[str] | None, shared: Path) -> list[Score]:

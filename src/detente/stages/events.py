@@ -402,8 +402,9 @@ class EventFinder:
 
     # -- completion -------------------------------------------------------------------------
 
-    def complete(self, cands: list[Candidate]) -> list[Candidate]:
-        """Fill targets left implicit, carry actors to anaphoric event nouns, drop the unusable."""
+    def complete(self, cands: list[Candidate], keep_same: bool = False) -> list[Candidate]:
+        """Fill targets left implicit, carry actors to anaphoric event nouns, drop the unusable.
+        `keep_same` keeps a target that resolves like its source (pair coding marks two parties)."""
         done: list[Candidate] = []
         for cand in sorted(cands, key=lambda c: c.anchor.i):
             if cand.source is None and cand.carry:
@@ -416,7 +417,7 @@ class EventFinder:
                 cand.confidence *= 0.75
             if cand.source is None:
                 continue
-            if cand.target is not None and self._same(cand.source, cand.target):
+            if cand.target is not None and not keep_same and self._same(cand.source, cand.target):
                 cand.target = None
             if cand.target is None and not cand.notarget:
                 self._infer_target(cand, done)

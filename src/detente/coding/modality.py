@@ -19,6 +19,7 @@ INTENT_GOVERNORS = {
     "consider", "plan", "intend", "pledge", "promise", "vow", "aim", "seek", "want", "weigh", "mull", "threaten",
     "propose", "prepare", "decide", "hope", "explore", "offer", "agree", "try", "attempt", "wish", "commit",
     "reconsider", "contemplate", "look", "mean", "resolve", "determine", "push", "strive", "tend",
+    "bid", "effort", "intention", "proposal", "readiness", "willingness", "ready", "willing",
 }
 EXPECT_GOVERNORS = {"expect", "schedule", "slate", "set", "due", "poise", "anticipate", "bind", "likely"}
 ALLEGE_GOVERNORS = {"claim", "allege", "accuse", "suspect", "charge", "purport", "rumor", "rumour"}
@@ -49,6 +50,8 @@ def _own_cue(node) -> tuple[str, str] | None:
         if child.dep_ == "aux" and child.tag_ == "MD":
             word = child.lower_
             if word in FUTURE_MODALS:
+                if _has_conditional_sibling(node):
+                    return "hypothetical", f"'{child.text}' with an if-clause"
                 return "expected", f"future '{child.text}'"
             if word == "would":
                 if _has_conditional_sibling(node):
@@ -61,21 +64,35 @@ def _own_cue(node) -> tuple[str, str] | None:
     return None
 
 
+def _forms(token) -> set[str]:
+    """The lemma and the word without its inflection: the tagger's lemma is sometimes wrong
+    ("hopes" -> "hop", "slated" -> "slat")."""
+    lower = token.lower_
+    forms = {token.lemma_.lower(), lower}
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if lower.endswith(suffix) and len(lower) - len(suffix) >= 3:
+            forms.add(lower[: -len(suffix)])
+    return forms
+
+
 def _governor_cue(governor, child) -> tuple[str, str] | None:
-    lemma = governor.lemma_.lower()
-    if child.dep_ not in ("xcomp", "pcomp", "ccomp", "prep", "pobj", "acl", "dobj", "advcl", "acomp"):
+    forms = _forms(governor)
+    if child.dep_ not in ("xcomp", "pcomp", "ccomp", "prep", "pobj", "acl", "dobj", "advcl", "acomp", "relcl"):
         return None
-    if lemma in NEGATING_GOVERNORS and child.dep_ in ("xcomp", "pcomp", "prep"):
+    if forms & NEGATING_GOVERNORS and child.dep_ in ("xcomp", "pcomp", "prep"):
         return "negated", f"'{governor.text}' + '{child.text}'"
-    if lemma in EXPECT_GOVERNORS and child.dep_ in ("xcomp", "prep", "ccomp", "acomp"):
+    if forms & EXPECT_GOVERNORS and child.dep_ in ("xcomp", "prep", "ccomp", "acomp"):
         return "expected", f"'{governor.text}'"
-    if lemma in ALLEGE_GOVERNORS and child.dep_ in ("ccomp", "xcomp", "pcomp", "prep"):
+    if forms & ALLEGE_GOVERNORS and (child.dep_ in ("ccomp", "xcomp", "pcomp", "prep")
+                                     or (governor.pos_ == "NOUN" and child.dep_ in ("relcl", "acl"))):
         return "alleged", f"'{governor.text}'"
-    if lemma in ALLEGE_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("acl", "ccomp", "advcl"):
+    if forms & ALLEGE_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("acl", "ccomp", "advcl"):
         return "alleged", f"'{governor.text} that'"
-    if lemma in INTENT_GOVERNORS and (child.dep_ in ("xcomp", "pcomp", "dobj", "ccomp") or (child.dep_ == "prep" and child.lower_ in ("of", "for", "on", "about"))):
+    if forms & INTENT_GOVERNORS and (child.dep_ in ("xcomp", "pcomp", "dobj", "ccomp")
+                                     or (governor.pos_ == "NOUN" and child.dep_ == "acl")
+                                     or (child.dep_ == "prep" and child.lower_ in ("of", "for", "on", "about"))):
         return "intended", f"'{governor.text}'"
-    if lemma in HYPOTHETICAL_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("prep", "acl", "xcomp", "pcomp", "pobj"):
+    if forms & HYPOTHETICAL_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("prep", "acl", "xcomp", "pcomp", "pobj"):
         return "hypothetical", f"'{governor.text}'"
     return None
 

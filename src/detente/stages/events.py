@@ -26,6 +26,8 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 # clause ("announced that users were arrested") has its own, possibly unnamed, agent.
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+RESPONSE_VERBS = {"respond", "retaliate", "react", "act", "punish", "hit", "answer", "reciprocate"}
+RESPONSE_OBJECTS = {"decision", "measure", "step", "action", "countermeasure", "response"}
 COOPERATIVE_WORDS = {"help", "support", "aid", "assist", "reward", "lift", "ease", "cooperate", "welcome", "consider"}
 
 
@@ -86,6 +88,12 @@ class EventFinder:
                     return self.actors.actors(passive_subject[0]), f"subject of '{head.text}'"
                 if objects and self.actors.actors(objects[0]) and head.lemma_.lower() in ("urge", "ask", "call", "force", "order", "tell", "allow", "help", "encourage", "press"):
                     return self.actors.actors(objects[0]), f"object of '{head.text}'"
+            if verb.dep_ == "pcomp" and verb.head.lower_ in ("of", "for") and head.pos_ == "VERB":
+                # "accused China of arming Russia", "suspected of helping": the object (or the
+                # passive subject) of the accusing verb did it.
+                accused = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+                if accused and self.actors.actors(accused[0]):
+                    return self.actors.actors(accused[0]), f"the one '{head.text}' names (via '{verb.head.text}')"
             if head.pos_ in ("VERB", "AUX") and verb.dep_ != "relcl":
                 found, why = self.subjects(head, depth + 1)
                 return found, f"{why} (via '{head.text}')" if found else why
@@ -383,6 +391,8 @@ class EventFinder:
             future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in token.children)
             if not conditions or not future or token.lemma_.lower() in COOPERATIVE_WORDS:
                 continue
+            if not self._threatening(token):
+                continue  # "If the summit goes ahead, Egypt will host…" is a plan, not a threat
             if any(c.dep_ == "neg" for c in token.children):
                 continue
             speaker_verb = token.head if token.dep_ in ("ccomp", "parataxis") and token.head.lemma_.lower() in SPEECH_VERBS else None
@@ -399,6 +409,15 @@ class EventFinder:
                                          modality=modality(anchor) if speaker_verb is not None else ("asserted", "a stated conditional threat"),
                                          confidence=0.75))
         return out
+
+    def _threatening(self, verb) -> bool:
+        """A consequence that threatens: a conflictual deed ("will attack"), or an unnamed
+        response ("will respond", "will make decisions", "will take measures")."""
+        if verb.lemma_.lower() in RESPONSE_VERBS:
+            return True
+        if verb.lemma_.lower() in ("make", "take") and any(c.dep_ == "dobj" and c.lemma_.lower() in RESPONSE_OBJECTS for c in verb.children):
+            return True
+        return any(cameo(rule.code).quad_class in (3, 4) for rule in self.rules_for(verb))
 
     # -- completion -------------------------------------------------------------------------
 

@@ -142,8 +142,11 @@ def build(tokenize) -> Gazetteer:
                       _day(row.get("start")), _day(row.get("end")))
         for name in [row["name"], *split_list(row["aliases"])]:
             gaz.add_name(name, entry)
-    for lineno, row in read_table("places_of_power.tsv"):
-        gaz.add_name(row["text"], Entry("institution", row["country"], row["sector"], row["text"], f"places_of_power.tsv:{lineno}"))
+    for table in ("places_of_power.tsv", "organisations.tsv"):
+        if not data_path(table).exists():
+            continue
+        for lineno, row in read_table(table):
+            gaz.add_name(row["text"], Entry("institution", row["country"] or None, row["sector"], row["text"], f"{table}:{lineno}"))
     if data_path("regions.tsv").exists():
         for lineno, row in read_table("regions.tsv"):
             entry = Entry("region", row["country"], None, row["name"], f"regions.tsv:{lineno}")

@@ -494,8 +494,12 @@ class ActorResolver:
         if valid:
             # A president who also chairs the African Union speaks first for the state.
             return min(valid, key=lambda l: l.sector == "IGO"), True
+        if candidates and self.day is not None:
+            # "Former" refers to an office that had ended by this date, not to one still to come.
+            past = [l for l in candidates if l.end is not None and l.end < self.day]
+            return max(past or candidates, key=lambda l: l.end or date.max), False
         if candidates:
-            return max(candidates, key=lambda l: l.end or date.max), self.day is None
+            return max(candidates, key=lambda l: l.end or date.max), True
         return None, False
 
     def _person(self, head) -> Actor | None:
@@ -512,6 +516,13 @@ class ActorResolver:
                             basis=f"leaders.tsv: {leader.name} before any listed office; {found.basis}")
         elif leader is not None:
             actor = self._leader_actor(leader, current, text, start, end, 1.0)
+            if actor.sector == "ELI":
+                # Out of every listed office on this date, but the text gives a title of its own
+                # ("US Senator Marco Rubio"): the text is the fresher evidence.
+                titled = self._unknown_person(head, name, name_tokens, text, start, end)
+                if titled.sector and titled.sector != "ELI":
+                    actor = replace(actor, sector=titled.sector, confidence=0.7,
+                                    basis=f"{titled.basis.removeprefix('unknown person: ')}; leaders.tsv: no office held on this date")
         elif name in self.people or surname in self.people:
             earlier = self.people.get(name) or self.people[surname]
             actor = replace(earlier, text=text, start=start, end=end, basis=f"earlier mention of {earlier.name}")

@@ -78,7 +78,7 @@ INTENDED = [
     "<s>Egypt</s> offered to host <t>Sudan</t>'s rival generals.",
     "<s>India</s> aims to cooperate with <t>Japan</t> on defence.",
     "<s>Poland</s> decided to expel <t>Russia</t>'s diplomats.",
-    "<s>Canada</s> promised to support <t>Ukraine</t>.",
+    "<s>Canada</s> hopes to support <t>Ukraine</t>'s bid.",
     "<s>Australia</s> is willing to mediate between <t>Myanmar</t> and its neighbours.",
     "<s>Norway</s> could mediate between <t>Israel</t> and the Palestinians.",
 ]

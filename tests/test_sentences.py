@@ -25,7 +25,8 @@ CASES = [
     # negation
     ("China did not condemn Russia's invasion of Ukraine.", "CHN", "111", "RUS", "negated", None),
     ("China did not condemn Russia's invasion of Ukraine.", "RUS", "19", "UKR", "asserted", None),
-    ("Japan refused to supply weapons to Ukraine.", "JPN", "07", "UKR", "negated", None),
+    # CAMEO codes a refusal as a rejection (12), aimed where the refused aid would have gone
+    ("Japan refused to supply weapons to Ukraine.", "JPN", "12", "UKR", "asserted", None),
     ("Germany never sent tanks to Ukraine.", "DEU", "07", "UKR", "negated", None),
     # conditionals
     ("If Iran attacks Israel, the United States will defend Israel.", "IRN", "19", "ISR", "hypothetical", None),

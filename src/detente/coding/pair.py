@@ -183,12 +183,48 @@ def code_pair(marked: str, published: date | None = None) -> PairCoding:
         ("a trigger in the sentence whose actors the parse did not link to the marks",
          [c for c in raw if c.trigger_tokens], 0.4),
     ]
-    for why, pool, weight in tiers:
+    for why, pool, weight in tiers[:3]:
         if pool:
-            best = min(pool, key=closeness)
-            return _coding(finder, best, source, target, why, weight)
+            return _coding(finder, min(pool, key=closeness), source, target, why, weight)
+    spans = [(source.start, source.end, "A")] + ([(target.start, target.end, "B")] if target else [])
+    guessed = _fallback(finder, sentence.text, spans, source, target)
+    if guessed is not None:
+        return guessed
+    why, pool, weight = tiers[3]
+    if pool:
+        return _coding(finder, min(pool, key=closeness), source, target, why, weight)
     return PairCoding(sentence.text, source, target, None, None, None, None, None, None, None, 0.0, None,
                       ("no event trigger in the sentence: no code",))
+
+
+def _fallback(finder, text, spans, source, target) -> PairCoding | None:
+    """The optional embedding classifier, for a sentence whose actors no pattern links."""
+    from . import fallback
+
+    if not fallback.available():
+        return None
+    guess = fallback.classify(fallback.neutral(text, spans))
+    if guess is None:
+        return None
+    from .modality import modality
+
+    code = cameo(guess.code)
+    clause = _clause_verb(finder.doc, target or source)
+    mode = modality(clause)
+    return PairCoding(text, source, target, code.code, code.name, code.plover, code.plover_mode, code.quad_class,
+                      code.goldstein, mode[0], guess.confidence, None,
+                      (f"fallback classifier: nearest example {guess.example!r} (similarity {guess.similarity}, "
+                       f"{guess.share:.0%} of the neighbours' vote); no pattern matched",
+                       f"modality {mode[0]}: {mode[1]} (at '{clause.text}', the verb governing the {'target' if target else 'source'})"))
+
+
+def _clause_verb(doc, actor):
+    """The nearest verb above an actor: where a guessed event's modality is read."""
+    token = next((t for t in doc if t.idx >= actor.start), doc[0])
+    for node in (token, *token.ancestors):
+        if node.pos_ == "VERB":
+            return node
+    return token.sent.root
 
 
 def _coding(finder, cand, source, target, why, weight) -> PairCoding:
@@ -247,6 +283,12 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
     if done:
         best = min(done, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
         return _coding(finder, best, best.source, best.target, "the sentence's coded event nearest its root", 1.0)
+    parties = [m for m in article.mentions if m.country][:2]
+    if parties:
+        spans = [(m.start, m.end, letter) for m, letter in zip(parties, "AB")]
+        guessed = _fallback(finder, text, spans, parties[0], parties[1] if len(parties) > 1 else None)
+        if guessed is not None:
+            return guessed
     if raw:
         best = min(raw, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
         source = best.source or Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")

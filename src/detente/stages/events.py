@@ -56,6 +56,7 @@ class EventFinder:
         self.text = article.doc.text
         self.actors = article.resolver
         self.rules = rules()
+        self.loose = False  # pair coding: fall back to a trigger's least specific row
 
     # -- arguments ------------------------------------------------------------------------
 
@@ -228,11 +229,17 @@ class EventFinder:
     # -- rule matching ----------------------------------------------------------------------
 
     @staticmethod
-    def _words(token) -> set[str]:
+    def _words(token, depth: int = 0) -> set[str]:
+        """A phrase's head word and its modifiers; through "of", what a measure or a part is of
+        ("tons of food aid", "a batch of weapons", "the release of prisoners")."""
         words = {token.lemma_.lower(), token.lower_}
         for child in token.children:
             if child.dep_ in ("amod", "compound", "nmod") or (child.dep_ == "nummod"):
                 words |= {child.lemma_.lower(), child.lower_}
+            elif child.dep_ == "prep" and child.lower_ == "of" and depth < 2:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        words |= EventFinder._words(obj, depth + 1)
         return words
 
     def _objects(self, token) -> list:
@@ -282,8 +289,11 @@ class EventFinder:
                 if all(self._condition_holds(c, token, obj, source) for c in rule.conditions):
                     chosen.setdefault(rule.code, (rule, obj))
                     break
-        # One object may license a general code and another a specific one of the same family:
-        # keep both only when they differ beyond the family's default.
+        if not chosen and self.loose:
+            # Re-coding a marked pair: a known trigger whose conditions the parse does not show
+            # still says more than nothing; its least specific row stands, at lower confidence.
+            rule = min(candidates, key=lambda r: r.specificity)
+            return [(rule, objects[0])]
         return list(chosen.values())
 
     # -- candidates -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from . import Score, loose_date
-from .actors import find_phrase
+from .actors import country_matches, find_phrase
 
 # PLOVER 0.5b1 (the GSR's version) names four types differently from the 2021 set that
 # detente codes; FIGHT was conventional military force (CAMEO 19) and INVESTIGATE CAMEO 09.
@@ -101,7 +101,7 @@ def plover_gsr(shared: Path) -> list[Score]:
         gold = {(s.get("code"), t.get("code")) for s in sources for t in (targets or [{}])}
         events = extract(record["text"])
         hits = [e for e in events if plover_05(e) == record["event"]
-                and any(e.source.country == s and (t is None or (e.target and e.target.country == t)) for s, t in gold)]
+                and any(country_matches(s, e.source) and (t is None or (e.target and country_matches(t, e.target))) for s, t in gold)]
         found += bool(hits)
         predicted += len(events)
         correct += len(hits)
@@ -125,10 +125,18 @@ def _triples_score(suite: str, rows: list[dict], note: str) -> list[Score]:
     for row in rows:
         expected = {(e["sourcecode"][:3], e["targetcode"][:3], e["eventcode"]) for e in row["expected_events"]
                     if e.get("sourcecode") and e.get("targetcode") and e.get("eventcode")}
-        got = {(e.source.code[:3], (e.target.code or "")[:3] if e.target else "", e.cameo)
-               for e in (extract(row["text"], loose_date(row.get("date"))) if row.get("text", "").strip() else [])
-               if e.modality == "asserted"}
-        tp += len(expected & got)
+        events = [e for e in (extract(row["text"], loose_date(row.get("date"))) if row.get("text", "").strip() else [])
+                  if e.modality == "asserted" and e.target is not None]
+        # One prediction per distinct (source, target, code); it is right when a gold triple has
+        # its code and both countries (an IGO matches the gold's "IGO…" codes).
+        got = {(e.source.country, e.target.country, e.cameo): e for e in events}
+        matched = set()
+        for event in got.values():
+            for triple in expected - matched:
+                if triple[2] == event.cameo and country_matches(triple[0], event.source) and country_matches(triple[1], event.target):
+                    matched.add(triple)
+                    break
+        tp += len(matched)
         predicted += len(got)
         expected_n += len(expected)
     precision = tp / predicted if predicted else 0.0

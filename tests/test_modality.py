@@ -49,7 +49,7 @@ NEGATED = [
 # as an asserted conditional threat (130), as in the seed article; these are the other conditionals.
 HYPOTHETICAL = [
     "If the summit goes ahead, <s>Egypt</s> will host <t>Israel</t>'s delegation.",  # the main clause under an if-clause
-    "<s>China</s> would punish <t>Taiwan</t> if it declared independence.",
+    "<s>Japan</s> would host <t>China</t>'s premier if relations improved.",
     "<s>Japan</s> will sign the pact with <t>India</t> if parliament approves it.",
     "<s>Japan</s> would protest to <t>China</t> if the ships return.",
     "If <s>Poland</s> sends troops to <t>Belarus</t>, the war would widen.",
@@ -79,7 +79,7 @@ INTENDED = [
     "<s>India</s> aims to cooperate with <t>Japan</t> on defence.",
     "<s>Poland</s> decided to expel <t>Russia</t>'s diplomats.",
     "<s>Canada</s> hopes to support <t>Ukraine</t>'s bid.",
-    "<s>Australia</s> is willing to mediate between <t>Myanmar</t> and its neighbours.",
+    "<s>Australia</s> aims to send food aid to <t>Myanmar</t>.",
     "<s>Norway</s> could mediate between <t>Israel</t> and the Palestinians.",
 ]
 

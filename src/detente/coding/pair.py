@@ -17,7 +17,8 @@ from ..knowledge import cameo
 from ..model import Actor, Article
 
 MARK = re.compile(r"</?[st]>")
-UNKNOWN = "---"  # CAMEO's code for an actor of unknown country
+UNKNOWN = "---"
+SUBJECT_PRONOUNS = {"it", "they", "he", "she", "we"}  # CAMEO's code for an actor of unknown country
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,16 @@ def _pin(resolver, doc, given: list[tuple[list, Actor]]) -> None:
     from ..stages.actors import np_tokens
 
     resolver.cache = {t.i: None for t in doc}
+    given = [(tokens, actor) for tokens, actor in given if tokens]
     resolver.plural = {}
     resolver.person_mentions, resolver.subject_mentions = [], []
+    source_start = given[0][0][0].i if given and given[0][0] else None
+    for token in doc:
+        # A subject pronoun after the source ("Nigeria announced that it will withdraw…") is the
+        # source: the marked sentence is about it.
+        if (source_start is not None and token.i > source_start and token.pos_ == "PRON"
+                and token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in SUBJECT_PRONOUNS):
+            resolver.cache[token.i] = given[0][1]
     for tokens, actor in given:
         ids = {t.i for t in tokens}
         for t in tokens:
@@ -195,6 +204,10 @@ def code_pair(marked: str, published: date | None = None) -> PairCoding:
     for why, pool, weight in loose[:3]:
         if pool:
             return _coding(loose_finder, min(pool, key=closeness), source, target, why, weight)
+    bare = finder.bare_triggers()
+    if bare:
+        return _coding(finder, min(bare, key=closeness), source, target,
+                       "the trigger nearest the marks, whose actors the parse did not link to them", 0.5)
     spans = [(source.start, source.end, "A")] + ([(target.start, target.end, "B")] if target else [])
     guessed = _fallback(finder, sentence.text, spans, source, target)
     if guessed is not None:
@@ -292,14 +305,23 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
     if done:
         best = min(done, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
         return _coding(finder, best, best.source, best.target, "the sentence's coded event nearest its root", 1.0)
+    nobody = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
+    if raw:
+        best = min(raw, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
+        return _coding(finder, best, best.source or nobody, best.target, "a trigger whose target the parse did not link", 0.6)
+    bare = finder.bare_triggers()
+    if bare:
+        best = min(bare, key=lambda c: (depth(c), c.anchor.i))
+        return _coding(finder, best, nobody, None, "a trigger whose actors the parse did not link", 0.5)
     parties = [m for m in article.mentions if m.country][:2]
     if parties:
         spans = [(m.start, m.end, letter) for m, letter in zip(parties, "AB")]
         guessed = _fallback(finder, text, spans, parties[0], parties[1] if len(parties) > 1 else None)
         if guessed is not None:
             return guessed
-    if raw:
-        best = min(raw, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
-        source = best.source or Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
-        return _coding(finder, best, source, best.target, "a trigger whose actors the parse did not link", 0.5)
+    finder.loose = True
+    bare = finder.bare_triggers()
+    if bare:
+        best = min(bare, key=lambda c: (depth(c), c.anchor.i))
+        return _coding(finder, best, nobody, None, "a known trigger whose row conditions the parse does not show", 0.4)
     return None

@@ -289,12 +289,19 @@ class EventFinder:
                 if all(self._condition_holds(c, token, obj, source) for c in rule.conditions):
                     chosen.setdefault(rule.code, (rule, obj))
                     break
-        if not chosen and self.loose:
+        if not chosen and self.loose and not self._vague(token):
             # Re-coding a marked pair: a known trigger whose conditions the parse does not show
             # still says more than nothing; its least specific row stands, at lower confidence.
             rule = min(candidates, key=lambda r: r.specificity)
             return [(rule, objects[0])]
         return list(chosen.values())
+
+    @staticmethod
+    def _vague(token) -> bool:
+        """Verbs whose meaning lies in their object ("announced sanctions", "took steps"): only
+        a row whose conditions hold may code them."""
+        lemma = token.lemma_.lower()
+        return lemma in SPEECH_VERBS or lemma in word_classes()["light"] or lemma in ("announce", "say", "issue", "express")
 
     # -- candidates -------------------------------------------------------------------------
 
@@ -312,6 +319,17 @@ class EventFinder:
             else:
                 found.extend(self._noun_candidates(token))
         found.extend(self._conditional_threats())
+        return found
+
+    def bare_triggers(self) -> list[Candidate]:
+        """Every trigger whose row matches, with no actors: what a sentence is about when the
+        parse links no party to it (sentence-level coding only)."""
+        found = []
+        for token in self.doc:
+            if token.pos_ in ("VERB", "NOUN", "PROPN", "ADJ") and self.rules_for(token):
+                for rule, _ in self.match(token, None):
+                    found.append(Candidate(token, self._trigger_tokens(token), rule.code, rule.describe(), None, None,
+                                           [f"trigger '{token.text}': {rule.describe()}"], confidence=0.5))
         return found
 
     def _trigger_tokens(self, token) -> list:

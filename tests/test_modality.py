@@ -69,7 +69,7 @@ INTENDED = [
     "<s>South Korea</s> may reconsider its ban on supplying <t>Ukraine</t>.",
     "<s>Germany</s> plans to send tanks to <t>Ukraine</t>.",
     "<s>France</s> intends to sign a defence pact with <t>India</t>.",
-    "<s>Japan</s> pledged to provide aid to <t>Ukraine</t>.",
+    "<s>Japan</s> is preparing to provide aid to <t>Ukraine</t>.",
     "<s>Iran</s> vowed to attack <t>Israel</t>.",
     "<s>China</s> is ready to impose sanctions on <t>Lithuania</t>.",
     "<s>Russia</s> hopes to negotiate with <t>Ukraine</t>.",

@@ -26,6 +26,7 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 # clause ("announced that users were arrested") has its own, possibly unnamed, agent.
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+MOTION_VERBS = {"arrive", "leave", "go", "come", "travel", "fly", "head", "depart", "return", "embark", "set", "land", "be"}
 RESPONSE_VERBS = {"respond", "retaliate", "react", "act", "punish", "hit", "answer", "reciprocate"}
 RESPONSE_OBJECTS = {"decision", "measure", "step", "action", "countermeasure", "response"}
 COOPERATIVE_WORDS = {"help", "support", "aid", "assist", "reward", "lift", "ease", "cooperate", "welcome", "consider"}
@@ -113,7 +114,7 @@ class EventFinder:
 
     def _deep_target(self, token, exclude: set[int]) -> tuple[list[Actor], str]:
         """An actor named in the object phrase: "the issue of arms support to Ukraine"."""
-        frontier = [c for c in token.children if c.dep_ in ("dobj", "attr", "nsubjpass", "prep", "dative", "pobj")]
+        frontier = [c for c in token.children if c.dep_ in ("dobj", "attr", "nsubjpass", "prep", "dative", "pobj", "xcomp")]
         seen = 0
         while frontier and seen < 40:
             node = frontier.pop(0)
@@ -127,10 +128,12 @@ class EventFinder:
             frontier.extend(node.children)
         return [], ""
 
-    def verb_targets(self, verb, source_ids: set[int], code: str) -> tuple[list[Actor], str]:
+    def verb_targets(self, verb, source_ids: set[int], code: str, source: Actor | None = None) -> tuple[list[Actor], str]:
         for child in verb.children:
             if child.dep_ in ("dobj", "iobj", "nsubjpass") and child.i not in source_ids:
                 found = self.actors.actors(child)
+                if found and source is not None and child.dep_ == "dobj" and all(a.country == source.country for a in found):
+                    continue  # "offered its troops to Lebanon": the source's own people are what is given
                 if found:
                     return found, f"object '{found[0].text}'"
         for prep, obj in self._prep_objects(verb, TARGET_PREPS):
@@ -193,6 +196,18 @@ class EventFinder:
         elif not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "upon"):
             sources, why = self.subjects(governor.head)
             s_why = f"{why} of '{governor.head.text}' (the event noun's frame)"
+        elif (not sources and noun.dep_ == "pobj" and governor.lower_ in ("on", "for")
+              and governor.head.lemma_.lower() in MOTION_VERBS):
+            # "Saddam Hussein arrived in Amman on a visit", "left for talks in Moscow"
+            mover = governor.head
+            sources, why = self.subjects(mover)
+            s_why = f"{why} of '{mover.text}' (who came for the event)"
+            if not targets:
+                for prep, obj in self._prep_objects(mover, ("in", "to", "at", "for")):
+                    found = self.actors.actors(obj)
+                    if found and obj.i != noun.i:
+                        targets, t_why = found, f"'{prep} {obj.text}' on '{mover.text}'"
+                        break
         if not targets and noun.dep_ in ("dobj",) and governor.pos_ == "VERB" and governor.lemma_.lower() in word_classes()["light"]:
             for prep, obj in self._prep_objects(governor, TARGET_PREPS):
                 found = self.actors.actors(obj)
@@ -342,7 +357,7 @@ class EventFinder:
             for rule, obj in self.match(verb, source):
                 if source is None:
                     continue
-                targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code)
+                targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code, source)
                 complement = self._coded_complement(verb, rule)
                 if not targets and complement is not None:
                     # "Iran threatened to attack Israel": the threat is aimed where the attack is.

@@ -26,6 +26,7 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 # clause ("announced that users were arrested") has its own, possibly unnamed, agent.
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+ADDRESSEE_ROOTS = {"02", "10", "12", "13"}
 MOTION_VERBS = {"arrive", "leave", "go", "come", "travel", "fly", "head", "depart", "return", "embark", "set", "land", "be"}
 RESPONSE_VERBS = {"respond", "retaliate", "react", "act", "punish", "hit", "answer", "reciprocate"}
 RESPONSE_OBJECTS = {"decision", "measure", "step", "action", "countermeasure", "response"}
@@ -119,8 +120,15 @@ class EventFinder:
         while frontier and seen < 40:
             node = frontier.pop(0)
             seen += 1
-            if node.dep_ == "pobj" and node.head.lower_ in ("to", "for", "with", "against", "toward", "towards") and node.i not in exclude:
-                found = self.actors.actors(node) or self.actors.modifier_actors(node)
+            inside_object = node.head.head.i != token.i  # "a curfew in Montenegro", not "met in Geneva"
+            preps = ("to", "for", "with", "against", "toward", "towards") + (("in", "from") if inside_object else ())
+            if node.dep_ == "pobj" and node.head.lower_ in preps and node.i not in exclude:
+                if node.head.lower_ == "in":
+                    # "a curfew in Montenegro" names the state acted on; "talks in Geneva" and
+                    # "in the Egyptian square" name a venue.
+                    found = [a for a in self.actors.actors(node) if a.sector is None]
+                else:
+                    found = self.actors.actors(node) or self.actors.modifier_actors(node)
                 if found:
                     return found, f"'{node.head.text} {node.text}' inside the object"
             if node.dep_ in ("relcl", "ccomp", "advcl"):
@@ -130,7 +138,7 @@ class EventFinder:
 
     def verb_targets(self, verb, source_ids: set[int], code: str, source: Actor | None = None) -> tuple[list[Actor], str]:
         for child in verb.children:
-            if child.dep_ in ("dobj", "iobj", "nsubjpass") and child.i not in source_ids:
+            if (child.dep_ in ("dobj", "iobj", "nsubjpass") or (child.dep_ == "dative" and child.pos_ != "ADP")) and child.i not in source_ids:
                 found = self.actors.actors(child)
                 if found and source is not None and child.dep_ == "dobj" and all(a.country == source.country for a in found):
                     continue  # "offered its troops to Lebanon": the source's own people are what is given
@@ -151,6 +159,16 @@ class EventFinder:
                         found = found or self.actors.actors(obj)
                 if found:
                     return found, f"actors modifying the object '{child.text}'"
+        if code[:2] in ADDRESSEE_ROOTS:
+            # "demanded that the US cancel the sale": a demand or an appeal is aimed at the one
+            # asked to act.
+            for clause in verb.children:
+                if clause.dep_ == "ccomp":
+                    for subj in clause.children:
+                        if subj.dep_ in ("nsubj", "nsubjpass") and subj.pos_ != "PRON":
+                            found = self.actors.actors(subj)
+                            if found:
+                                return found, f"'{found[0].text}', asked to act in the that-clause"
         return self._deep_target(verb, source_ids)
 
     def noun_arguments(self, noun) -> tuple[list[Actor], list[Actor], str, str, bool]:

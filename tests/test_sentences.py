@@ -32,9 +32,10 @@ CASES = [
     ("If Iran attacks Israel, the United States will defend Israel.", "IRN", "19", "ISR", "hypothetical", None),
     ("The Kremlin said it would retaliate if NATO deployed troops to Ukraine.", "RUS", "13", "NATO", "asserted", None),
     # intention, expectation
-    ("Germany plans to send tanks to Ukraine.", "DEU", "07", "UKR", "intended", None),
-    ("Turkey may send peacekeepers to Gaza, its foreign minister said.", "TUR", "074", "PSE", "intended", None),
-    ("The United States is expected to impose sanctions on Iran next week.", "USA", "163", "IRN", "expected", "2024-06-24"),
+    # an intended or scheduled act takes CAMEO's intent code (data/intent_codes.tsv)
+    ("Germany plans to send tanks to Ukraine.", "DEU", "0332", "UKR", "intended", None),
+    ("Turkey may send peacekeepers to Gaza, its foreign minister said.", "TUR", "0334", "PSE", "intended", None),
+    ("The United States is expected to impose sanctions on Iran next week.", "USA", "1312", "IRN", "expected", "2024-06-24"),
     # relative dates
     ("Chinese Foreign Minister Wang Yi visited Moscow earlier this month.", "CHN", "042", "RUS", "asserted", "2024-06-01"),
     ("Russian forces shelled Kharkiv two days ago.", "RUS", "19", "UKR", "asserted", "2024-06-19"),

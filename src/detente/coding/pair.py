@@ -252,8 +252,13 @@ def _clause_verb(doc, actor):
 def _coding(finder, cand, source, target, why, weight) -> PairCoding:
     from .modality import modality
 
-    code = cameo(cand.code)
+    from ..stages.events import project_intent
+
     mode = cand.modality or modality(cand.anchor)
+    projected = project_intent(cand.code, mode[0])
+    if projected != cand.code:
+        why = f"{why}; CAMEO codes a stated intention as intent: {cand.code} -> {projected}"
+    code = cameo(projected)
     trigger = " ".join(t.text for t in sorted(cand.trigger_tokens, key=lambda t: t.i))
     confidence = round(min(0.99, cand.confidence * weight), 2)
     return PairCoding(finder.text, source, target, code.code, code.name, code.plover, code.plover_mode, code.quad_class,

@@ -147,3 +147,22 @@ def _with_variants(name: str, aliases: list[str]) -> tuple[str, ...]:
     listed = [name, *aliases]
     extra = [v for form in listed for v in name_variants(form) if v not in listed]
     return tuple(aliases) + tuple(dict.fromkeys(extra))
+
+
+@lru_cache(maxsize=None)
+def _intent_table() -> dict[str, str]:
+    table = {}
+    for lineno, row in read_table("intent_codes.tsv"):
+        if row["intent"] not in cameo_codes():
+            raise KnowledgeError(f"intent_codes.tsv:{lineno}: unknown CAMEO code {row['intent']!r}")
+        table[row["prefix"]] = row["intent"]
+    return table
+
+
+def intent_code(code: str) -> str | None:
+    """The CAMEO intent code for an act stated as an intention ("will give aid" -> 033)."""
+    table = _intent_table()
+    for length in range(len(code), 1, -1):
+        if code[:length] in table:
+            return table[code[:length]]
+    return None

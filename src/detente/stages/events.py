@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..coding.modality import SPEECH_VERBS, modality
-from ..knowledge import cameo
+from ..knowledge import cameo, intent_code
 from ..knowledge.lexicon import Rule, rules, word_classes
 from ..model import Actor, Article, Event
 
@@ -571,8 +571,12 @@ class EventFinder:
     # -- freezing --------------------------------------------------------------------------
 
     def freeze(self, cand: Candidate) -> Event:
-        code = cameo(cand.code)
         mod = cand.modality or modality(cand.anchor)
+        projected = project_intent(cand.code, mod[0])
+        if projected != cand.code:
+            cand.why.append(f"CAMEO codes a stated intention as intent: {cand.code} -> {projected}")
+            cand.code = projected
+        code = cameo(cand.code)
         first, last = min(cand.trigger_tokens, key=lambda t: t.i), max(cand.trigger_tokens, key=lambda t: t.i)
         sent = cand.anchor.sent
         trigger_span = (first.idx, last.idx + len(last.text)) if len(cand.trigger_tokens) <= 2 and last.i - first.i < 4 else (cand.anchor.idx, cand.anchor.idx + len(cand.anchor.text))
@@ -605,6 +609,13 @@ class EventFinder:
                             + ([f"target actor: {cand.target.basis}"] if cand.target else [])
                             + [f"modality {mod[0]}: {mod[1]}"]),
         )
+
+
+def project_intent(code: str, modality_value: str) -> str:
+    """An intended or expected act takes CAMEO's intent code (see data/intent_codes.tsv)."""
+    if modality_value in ("intended", "expected"):
+        return intent_code(code) or code
+    return code
 
 
 def run(article: Article) -> Article:

@@ -33,6 +33,12 @@ CASES = [
     ("The Kremlin said it would retaliate if NATO deployed troops to Ukraine.", "RUS", "13", "NATO", "asserted", None),
     # intention, expectation
     # an intended or scheduled act takes CAMEO's intent code (data/intent_codes.tsv)
+    ("Finland will give Tanzania a grant of 580 million shillings.", "FIN", "0331", "TZA", "expected", None),
+    # what one state says another must do is its demand on that state
+    ("French President Jacques Chirac said Iraq must cooperate fully with UN inspectors.", "FRA", "101", "IRQ", "asserted", None),
+    # the recipient of a double-object verb, and the addressee of a demand's that-clause
+    ("The PRC on Tuesday demanded that the US cancel plans to sell weapons to Taiwan.", "CHN", "10", "USA", "asserted", None),
+    ("Syria has again offered its troops to Lebanon's new President Elias Hrawi.", "SYR", "0334", "LBN", "asserted", None),
     ("Germany plans to send tanks to Ukraine.", "DEU", "0332", "UKR", "intended", None),
     ("Turkey may send peacekeepers to Gaza, its foreign minister said.", "TUR", "0334", "PSE", "intended", None),
     ("The United States is expected to impose sanctions on Iran next week.", "USA", "1312", "IRN", "expected", "2024-06-24"),

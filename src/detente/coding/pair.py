@@ -182,6 +182,7 @@ def code_pair(marked: str, published: date | None = None) -> PairCoding:
         finder = EventFinder(article)
         finder.loose = loose
         raw = finder.candidates()
+        finder.reported_demands(raw)
         for cand in raw:
             if cand.source is not None and cand.target is not None and cand.source.start == cand.target.start:
                 cand.target = None
@@ -302,6 +303,7 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
     pipeline.run(article, until="actors")
     finder = EventFinder(article)
     raw = finder.candidates()
+    finder.reported_demands(raw)
     done = finder.complete(raw)
 
     def depth(cand) -> int:

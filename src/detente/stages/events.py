@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..coding.modality import SPEECH_VERBS, modality
-from ..knowledge import cameo, intent_code
+from ..knowledge import cameo, cameo_codes, intent_code
 from ..knowledge.lexicon import Rule, rules, word_classes
 from ..model import Actor, Article, Event
 
@@ -26,6 +26,8 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 # clause ("announced that users were arrested") has its own, possibly unnamed, agent.
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+OBLIGATION_MODALS = {"must", "should", "ought"}
+DEMAND_VERBS = {"insist", "stress", "demand", "remind", "reiterate", "warn"}
 ADDRESSEE_ROOTS = {"02", "10", "12", "13"}
 MOTION_VERBS = {"arrive", "leave", "go", "come", "travel", "fly", "head", "depart", "return", "embark", "set", "land", "be"}
 RESPONSE_VERBS = {"respond", "retaliate", "react", "act", "punish", "hit", "answer", "reciprocate"}
@@ -497,6 +499,29 @@ class EventFinder:
 
     # -- completion -------------------------------------------------------------------------
 
+    def reported_demands(self, cands: list[Candidate]) -> None:
+        """ "Chirac said Iraq must cooperate with the inspectors": what one actor says another
+        must or should do is the speaker's demand on that actor (CAMEO 10x), not the act itself."""
+        for cand in cands:
+            anchor = cand.anchor
+            if cand.source is None or anchor.pos_ != "VERB" or anchor.dep_ != "ccomp":
+                continue
+            if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in anchor.children):
+                continue
+            speech = anchor.head
+            if speech.lemma_.lower() not in SPEECH_VERBS | DEMAND_VERBS:
+                continue
+            speakers, why = self.subjects(speech)
+            speaker = next((a for a in speakers if a.country and a.country != cand.source.country), None)
+            if speaker is None:
+                continue
+            demanded = "10" + (intent_code(cand.code) or "030")[2:]
+            demanded = demanded if demanded in cameo_codes() else "100"
+            cand.why.append(f"'{speaker.text}' says '{cand.source.text}' must act: a demand, {cand.code} -> {demanded}")
+            cand.source, cand.target, cand.code = speaker, cand.source, demanded
+            cand.modality = ("asserted", f"a demand reported with '{speech.text}'")
+            cand.anchor = speech
+
     def complete(self, cands: list[Candidate], keep_same: bool = False) -> list[Candidate]:
         """Fill targets left implicit, carry actors to anaphoric event nouns, drop the unusable.
         `keep_same` keeps a target that resolves like its source (pair coding marks two parties)."""
@@ -620,7 +645,9 @@ def project_intent(code: str, modality_value: str) -> str:
 
 def run(article: Article) -> Article:
     finder = EventFinder(article)
-    cands = finder.complete(finder.candidates())
+    raw = finder.candidates()
+    finder.reported_demands(raw)
+    cands = finder.complete(raw)
     events: dict[tuple, Event] = {}
     anchors: dict[str, int] = {}
     for cand in cands:

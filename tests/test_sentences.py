@@ -39,6 +39,9 @@ CASES = [
     # the recipient of a double-object verb, and the addressee of a demand's that-clause
     ("The PRC on Tuesday demanded that the US cancel plans to sell weapons to Taiwan.", "CHN", "10", "USA", "asserted", None),
     ("Syria has again offered its troops to Lebanon's new President Elias Hrawi.", "SYR", "0334", "LBN", "asserted", None),
+    # "ready to", "willing to": the subject of the copula acts; "about to" is imminent
+    ("France is ready to contribute 4,000 troops to a peacekeeping force in Liberia.", "FRA", "0334", "LBR", "intended", None),
+    ("France is about to restore full diplomatic ties with Iran.", "FRA", "032", "IRN", "expected", None),
     ("Germany plans to send tanks to Ukraine.", "DEU", "0332", "UKR", "intended", None),
     ("Turkey may send peacekeepers to Gaza, its foreign minister said.", "TUR", "0334", "PSE", "intended", None),
     ("The United States is expected to impose sanctions on Iran next week.", "USA", "1312", "IRN", "expected", "2024-06-24"),

@@ -21,7 +21,7 @@ INTENT_GOVERNORS = {
     "reconsider", "contemplate", "look", "mean", "resolve", "determine", "push", "strive", "tend",
     "bid", "effort", "intention", "proposal", "readiness", "willingness", "ready", "willing",
 }
-EXPECT_GOVERNORS = {"expect", "schedule", "slate", "set", "due", "poise", "anticipate", "bind", "likely"}
+EXPECT_GOVERNORS = {"expect", "schedule", "slate", "set", "due", "poise", "anticipate", "bind", "likely", "about"}
 ALLEGE_GOVERNORS = {"claim", "allege", "accuse", "suspect", "charge", "purport", "rumor", "rumour"}
 ALLEGE_NOUNS = {"evidence", "allegation", "allegations", "claim", "claims", "report", "reports", "suspicion", "accusation", "rumour", "rumor", "sign", "signs"}
 HYPOTHETICAL_NOUNS = {"mistake", "prospect", "possibility", "risk", "danger", "scenario", "chance", "option", "idea", "threat"}

@@ -87,6 +87,8 @@ class EventFinder:
             head = verb.head
             if verb.dep_ in ("pobj",) or head.pos_ == "ADP":
                 head = head.head
+            if head.pos_ == "ADJ" and head.dep_ == "acomp":
+                head = head.head  # "France is ready to contribute troops": the subject of "is"
             if verb.dep_ == "xcomp":
                 passive_subject = [c for c in head.children if c.dep_ == "nsubjpass"]
                 objects = [c for c in head.children if c.dep_ == "dobj"]

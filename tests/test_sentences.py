@@ -36,6 +36,13 @@ CASES = [
     ("Finland will give Tanzania a grant of 580 million shillings.", "FIN", "0331", "TZA", "expected", None),
     # what one state says another must do is its demand on that state
     ("French President Jacques Chirac said Iraq must cooperate fully with UN inspectors.", "FRA", "101", "IRQ", "asserted", None),
+    # ... even when no row codes the demanded act, and when a noun carries it
+    ("Russia said on Tuesday that Sudan must return a Mi-26 helicopter.", "RUS", "10", "SDN", "asserted", "2024-06-18"),
+    ("Chirac issued a stern reminder to Iraq that it must cooperate with the inspectors.", "FRA", "10", "IRQ", "asserted", None),
+    # two unnamed actors of one country are two parties when their sectors differ
+    ("Georgian demonstrators launched missiles at the Georgian government.", "GEO", "19", "GEO", "asserted", None),
+    # a row naming its object codes the pair: no separate mediation event
+    ("Syrian diplomats ended mediation efforts between Lebanese militias.", "SYR", "165", "LBN", "asserted", None),
     # the recipient of a double-object verb, and the addressee of a demand's that-clause
     ("The PRC on Tuesday demanded that the US cancel plans to sell weapons to Taiwan.", "CHN", "10", "USA", "asserted", None),
     ("Syria has again offered its troops to Lebanon's new President Elias Hrawi.", "SYR", "0334", "LBN", "asserted", None),

@@ -183,6 +183,7 @@ def code_pair(marked: str, published: date | None = None) -> PairCoding:
         finder.loose = loose
         raw = finder.candidates()
         finder.reported_demands(raw)
+        raw = finder.drop_governed(raw)
         for cand in raw:
             if cand.source is not None and cand.target is not None and cand.source.start == cand.target.start:
                 cand.target = None
@@ -304,10 +305,14 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
     finder = EventFinder(article)
     raw = finder.candidates()
     finder.reported_demands(raw)
+    raw = finder.drop_governed(raw)
     done = finder.complete(raw)
 
     def depth(cand) -> int:
-        return sum(1 for _ in cand.trigger_tokens[0].ancestors)
+        token = cand.trigger_tokens[0]
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "nsubjpass") and token.head.pos_ == "VERB":
+            token = token.head  # "staged demonstrations": the noun is its verb's event
+        return sum(1 for _ in token.ancestors)
 
     if done:
         best = min(done, key=lambda c: (depth(c), -c.confidence, c.anchor.i))

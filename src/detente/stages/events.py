@@ -17,7 +17,7 @@ from ..knowledge import cameo, cameo_codes, intent_code
 from ..knowledge.lexicon import Rule, rules, word_classes
 from ..model import Actor, Article, Event
 
-TARGET_PREPS = ("to", "with", "against", "on", "about", "toward", "towards", "at", "into", "for", "over", "of", "from")
+TARGET_PREPS = ("to", "with", "against", "on", "about", "toward", "towards", "at", "into", "for", "over", "of", "from", "between")
 NOUN_TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "for", "of", "at")
 SYMMETRIC_CODES = {"019", "030", "036", "040", "044", "046", "057", "060", "061", "062", "063", "064"}
 SYMMETRIC_LEMMAS = {"clash", "fight"}
@@ -26,8 +26,11 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 # clause ("announced that users were arrested") has its own, possibly unnamed, agent.
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+FRAME_NOUNS = {"mission", "effort", "efforts", "bid", "campaign", "initiative", "process", "drive", "attempt"}
+MEDIATION_CODES = {"045", "039", "028", "108", "038"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
 DEMAND_VERBS = {"insist", "stress", "demand", "remind", "reiterate", "warn"}
+DEMAND_NOUNS = {"reminder", "demand", "call", "warning", "ultimatum", "insistence"}
 ADDRESSEE_ROOTS = {"02", "10", "12", "13"}
 MOTION_VERBS = {"arrive", "leave", "go", "come", "travel", "fly", "head", "depart", "return", "embark", "set", "land", "be"}
 RESPONSE_VERBS = {"respond", "retaliate", "react", "act", "punish", "hit", "answer", "reciprocate"}
@@ -51,6 +54,7 @@ class Candidate:
     carry: bool = False
     notarget: bool = False
     governs: int | None = None  # the complement verb this event's row already codes
+    governs_nouns: frozenset = frozenset()  # object nouns this event's row already codes
 
 
 class EventFinder:
@@ -389,7 +393,8 @@ class EventFinder:
                     cand = Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), source, target,
                                      [f"trigger '{verb.text}': {rule.describe()}", f"source: {s_why}"],
                                      carry=rule.carry, notarget=rule.notarget,
-                                     governs=complement.i if complement is not None else None)
+                                     governs=complement.i if complement is not None else None,
+                                     governs_nouns=self._coded_nouns(verb, rule, obj))
                     if target is not None:
                         cand.why.append(f"target: {t_why}")
                     out.append(cand)
@@ -405,6 +410,42 @@ class EventFinder:
             return None
         return next((c for c in verb.children if c.dep_ == "xcomp"), None)
 
+    @staticmethod
+    def _coded_nouns(verb, rule, obj) -> frozenset:
+        """The object nouns a row names ("ended mediation efforts", "called for sanctions"): the
+        row codes the verb with them, so they are no events of their own."""
+        heads = []
+        for cond in rule.conditions:
+            if cond.key == "obj" and obj is not None:
+                heads.append(obj)
+            elif cond.key == "pobj":
+                heads += [o for p in verb.children if p.dep_ in ("prep", "dative") and p.lower_ == cond.prep
+                          for o in p.children if o.dep_ in ("pobj", "pcomp")]
+        return frozenset(t.i for h in heads for t in (h, *h.children) if t is h or t.dep_ in ("compound", "amod", "nmod"))
+
+    def drop_governed(self, cands: list[Candidate]) -> list[Candidate]:
+        """Drop the events another event's row already codes: its infinitive ("threatened to
+        attack") and its object nouns ("ended mediation efforts"), when done by the same actor.
+        A noun that says more within the verb's family wins instead ("launched an air strike":
+        the strike's 195, not the launch's 190)."""
+        governed = {(c.governs, c.source.start) for c in cands if c.governs is not None and c.source is not None}
+        dropped: set[int] = set()
+        for verb in cands:
+            if not verb.governs_nouns or verb.source is None:
+                continue
+            for noun in cands:
+                if noun is verb or noun.anchor.i not in verb.governs_nouns:
+                    continue
+                if noun.source is not None and noun.source.start != verb.source.start:
+                    continue
+                finer = noun.code[:2] == verb.code[:2] and _specificity(noun.code) > _specificity(verb.code)
+                dropped.add(id(verb) if finer else id(noun))
+                if not finer and verb.target is None and noun.target is not None:
+                    verb.target = noun.target
+                    verb.why.append(f"target: {noun.target.text!r}, named with the object '{noun.anchor.text}'")
+        return [c for c in cands if id(c) not in dropped
+                and not (c.source is not None and (c.anchor.i, c.source.start) in governed)]
+
     def _pairwise(self, actors, token, rule, why) -> list[Candidate]:
         out = []
         for a in actors:
@@ -418,10 +459,30 @@ class EventFinder:
     def _dedupe_symmetric(cands):
         return [c for c in cands if not (c.target is None and any(o.source == c.source and o.target is not None and o.code == c.code for o in cands))]
 
+    def _mediator(self, noun) -> tuple[list[Actor], str]:
+        """Who mediates: the possessor, or the subject of the verb that carries the noun or its
+        frame ("Klibi undertook a mediation mission between Syria and Arafat")."""
+        frame = noun.head if noun.dep_ == "compound" and noun.head.lemma_.lower() in FRAME_NOUNS else noun
+        for child in frame.children:
+            if child.dep_ == "poss":
+                return self.actors.actors(child), f"possessor '{child.text}'"
+        governor = frame.head
+        if frame.dep_ in ("dobj", "attr", "nsubjpass") and governor.pos_ in ("VERB", "AUX"):
+            found, why = self.subjects(governor)
+            return found, f"{why} of '{governor.text}'"
+        return [], ""
+
     def _noun_candidates(self, noun) -> list[Candidate]:
         sources, targets, s_why, t_why, symmetric = self.noun_arguments(noun)
         out = []
         matches = self.match(noun, sources[0] if sources else None)
+        if any(rule.code in MEDIATION_CODES for rule, _ in matches):
+            # The parties "between" whom one mediates are the targets, not the actors.
+            frame = noun.head if noun.dep_ == "compound" and noun.head.lemma_.lower() in FRAME_NOUNS else noun
+            parties = [a for prep, obj in self._prep_objects(frame, ("between", "among")) for a in self.actors.actors(obj)]
+            mediators, m_why = self._mediator(noun)
+            if parties and mediators:
+                sources, targets, s_why, t_why, symmetric = mediators, parties, m_why, "the parties 'between'", False
         for rule, _ in matches:
             if rule.possessor_is_target and s_why.startswith("possessor"):
                 # "his arrest": the possessor suffered the act; the agent is unnamed.
@@ -504,6 +565,8 @@ class EventFinder:
     def reported_demands(self, cands: list[Candidate]) -> None:
         """ "Chirac said Iraq must cooperate with the inspectors": what one actor says another
         must or should do is the speaker's demand on that actor (CAMEO 10x), not the act itself."""
+        acted = {c.anchor.i for c in cands if c.source is not None}
+        cands.extend(self._unlisted_demands(acted))
         for cand in cands:
             anchor = cand.anchor
             if cand.source is None or anchor.pos_ != "VERB" or anchor.dep_ != "ccomp":
@@ -524,12 +587,49 @@ class EventFinder:
             cand.modality = ("asserted", f"a demand reported with '{speech.text}'")
             cand.anchor = speech
 
+    def _unlisted_demands(self, acted: set[int]) -> list[Candidate]:
+        """A demand whose act no row codes ("Russia said Sudan must return the helicopter",
+        "a stern reminder to Iraq that it must cooperate"): generic 100, or the row's 10x."""
+        out = []
+        for verb in self.doc:
+            if verb.pos_ != "VERB" or verb.i in acted or verb.dep_ not in ("ccomp", "acl"):
+                continue
+            if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in verb.children):
+                continue
+            speech, carrier = verb.head, verb.head
+            if speech.pos_ == "VERB" and speech.lemma_.lower() in SPEECH_VERBS | DEMAND_VERBS:
+                speakers, s_why = self.subjects(speech)
+            elif speech.pos_ == "NOUN" and speech.lemma_.lower() in DEMAND_NOUNS:
+                possessor = [c for c in speech.children if c.dep_ == "poss"]
+                carrier = speech.head if speech.head.pos_ == "VERB" else speech
+                speakers, s_why = (self.actors.actors(possessor[0]), "possessor") if possessor else self.subjects(carrier)
+            else:
+                continue
+            speaker = next((a for a in speakers if a.country), None)
+            if speaker is None:
+                continue
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            addressees = [a for a in self._resolve_list([t for s in subjects for t in (s, *s.conjuncts)])
+                          if a.country and not self._same(speaker, a)]
+            if not addressees:
+                # "a reminder to Iraq that it must cooperate": the one told is the one meant.
+                addressees = [a for _, obj in self._prep_objects(carrier, ("to",)) for a in self.actors.actors(obj)]
+            rows = self.match(verb, None)
+            code = "10" + (intent_code(rows[0][0].code) or "030")[2:] if rows else "100"
+            code = code if code in cameo_codes() else "100"
+            for addressee in addressees:
+                if not addressee.country or self._same(speaker, addressee):
+                    continue
+                out.append(Candidate(carrier, [speech], code, "a reported obligation", speaker, addressee,
+                                     [f"'{speaker.text}' ({s_why}) says '{addressee.text}' must '{verb.text}': a demand ({code})"],
+                                     modality=("asserted", f"a demand reported with '{speech.text}'"), confidence=0.75))
+        return out
+
     def complete(self, cands: list[Candidate], keep_same: bool = False) -> list[Candidate]:
         """Fill targets left implicit, carry actors to anaphoric event nouns, drop the unusable.
         `keep_same` keeps a target that resolves like its source (pair coding marks two parties)."""
         done: list[Candidate] = []
-        governed = {(c.governs, c.source.start) for c in cands if c.governs is not None and c.source is not None}
-        cands = [c for c in cands if not (c.source is not None and (c.anchor.i, c.source.start) in governed)]
+        cands = self.drop_governed(cands)
         for cand in sorted(cands, key=lambda c: c.anchor.i):
             if cand.source is None and cand.carry:
                 earlier = [d for d in done if d.code[:2] == cand.code[:2] and d.source is not None and cand.anchor.i - d.anchor.i < 80]
@@ -554,7 +654,10 @@ class EventFinder:
 
     @staticmethod
     def _same(a: Actor, b: Actor) -> bool:
-        return a.country == b.country and (a.sector == b.sector or a.name == b.name or a.sector is None or b.sector is None)
+        # Two unnamed actors of one country are still two parties when their sectors differ
+        # ("Georgian demonstrators" and "the Georgian government").
+        return a.country == b.country and (a.sector == b.sector or (a.name is not None and a.name == b.name)
+                                           or a.sector is None or b.sector is None)
 
     def _infer_target(self, cand: Candidate, done: list[Candidate]) -> None:
         ancestors, node = set(), cand.anchor
@@ -636,6 +739,10 @@ class EventFinder:
                             + ([f"target actor: {cand.target.basis}"] if cand.target else [])
                             + [f"modality {mod[0]}: {mod[1]}"]),
         )
+
+
+def _specificity(code: str) -> tuple[int, bool]:
+    return (len(code), not code.endswith("0"))
 
 
 def project_intent(code: str, modality_value: str) -> str:

@@ -41,6 +41,14 @@ CASES = [
     ("Chirac issued a stern reminder to Iraq that it must cooperate with the inspectors.", "FRA", "10", "IRQ", "asserted", None),
     # two unnamed actors of one country are two parties when their sectors differ
     ("Georgian demonstrators launched missiles at the Georgian government.", "GEO", "19", "GEO", "asserted", None),
+    # the accused of one's own state is a party apart from the accuser
+    ("The Sudanese government has accused Darfur rebels of violating the ceasefire.", "SDN", "112", "SDN", "asserted", None),
+    ("Opposition groups in Zimbabwe are demanding that President Mugabe abandon his land policy.", "ZWE", "10", "ZWE", "asserted", None),
+    # targets: the addressee named by a modifier, the maker of a rejected call, where a measure applies
+    ("Greece demanded that its European Community partners refuse to recognize Macedonia.", "GRC", "10", "EU", "asserted", None),
+    ("Berlin rejected recent calls by Belarus's rulers for economic aid.", "DEU", "12", "BLR", "asserted", None),
+    ("Serbia lifted a night curfew in Montenegro.", "SRB", "0813", "MNE", "asserted", None),
+    ("Czechia and Albania have upgraded their diplomatic ties.", "CZE", "05", "ALB", "asserted", None),
     # a row naming its object codes the pair: no separate mediation event
     ("Syrian diplomats ended mediation efforts between Lebanese militias.", "SYR", "165", "LBN", "asserted", None),
     # the recipient of a double-object verb, and the addressee of a demand's that-clause

@@ -301,6 +301,13 @@ class ActorResolver:
                         if inner is not None:
                             start, end, text = span_chars(np_tokens(head) + list(prep.subtree))
                             return replace(inner, text=text, start=start, end=end, basis=f"'{head.text} of' {inner.basis}")
+        for child in head.children:
+            # "opposition groups in Zimbabwe" are the opposition
+            if child.dep_ == "compound" and child.i in self.hits and self.hits[child.i].kind == "agent":
+                inner = self.resolve(child)
+                if inner is not None and inner.sector:
+                    start, end, text = span_chars(np_tokens(head))
+                    return replace(inner, text=text, start=start, end=end, basis=f"'{head.text}' of {inner.basis}")
         return None
 
     def _located_in(self, head) -> Actor | None:
@@ -402,7 +409,9 @@ class ActorResolver:
         if country is None:
             # "trade unions in Denmark" belong to Denmark; troops in a country need not.
             preps = ("of", "for", "from") + (("in", "throughout", "across") if sector != "MIL" else ())
-            for prep in head.children:
+            # "opposition groups in Zimbabwe": the phrase the sector noun modifies has the place.
+            holders = [head, head.head] if head.dep_ == "compound" else [head]
+            for prep in (c for h in holders for c in h.children):
                 if prep.dep_ == "prep" and prep.lower_ in preps:
                     for obj in prep.children:
                         if obj.dep_ == "pobj":

@@ -26,6 +26,9 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 # clause ("announced that users were arrested") has its own, possibly unnamed, agent.
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
+GIVING_ROOTS = {"03", "05", "06", "07", "08"}
+# Measures that apply to a population: "lifted the curfew in Montenegro" acts on Montenegro.
+TERRITORIAL_CODES = ("081", "172")
 FRAME_NOUNS = {"mission", "effort", "efforts", "bid", "campaign", "initiative", "process", "drive", "attempt"}
 MEDIATION_CODES = {"045", "039", "028", "108", "038"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
@@ -148,7 +151,9 @@ class EventFinder:
         for child in verb.children:
             if (child.dep_ in ("dobj", "iobj", "nsubjpass") or (child.dep_ == "dative" and child.pos_ != "ADP")) and child.i not in source_ids:
                 found = self.actors.actors(child)
-                if found and source is not None and child.dep_ == "dobj" and all(a.country == source.country for a in found):
+                if found and source is not None and child.dep_ == "dobj" and (
+                        all(self._same(source, a) for a in found)
+                        or (code[:2] in GIVING_ROOTS and all(a.country == source.country for a in found))):
                     continue  # "offered its troops to Lebanon": the source's own people are what is given
                 if found:
                     return found, f"object '{found[0].text}'"
@@ -164,7 +169,12 @@ class EventFinder:
                 if cameo(code).quad_class in (1, 3):
                     found = self.actors.modifier_actors(child)
                     for prep, obj in self._prep_objects(child, ("by", "of", "between")):
-                        found = found or self.actors.actors(obj)
+                        found = found or self.actors.actors(obj) or self.actors.modifier_actors(obj)
+                    # "A, B and C welcomed their resumption of ties": the subjects' own words
+                    # for themselves name no target.
+                    subjects = [t for s in verb.children if s.dep_ == "nsubj" for t in (s, *s.conjuncts)]
+                    own = {a.country for a in self._resolve_list(subjects)}
+                    found = [a for a in found if (source is None or not self._same(source, a)) and a.country not in own]
                 if found:
                     return found, f"actors modifying the object '{child.text}'"
         if code[:2] in ADDRESSEE_ROOTS:
@@ -174,9 +184,15 @@ class EventFinder:
                 if clause.dep_ == "ccomp":
                     for subj in clause.children:
                         if subj.dep_ in ("nsubj", "nsubjpass") and subj.pos_ != "PRON":
-                            found = self.actors.actors(subj)
+                            found = self.actors.actors(subj) or self.actors.modifier_actors(subj)
+                            found = [a for a in found if source is None or not self._same(source, a)]
                             if found:
                                 return found, f"'{found[0].text}', asked to act in the that-clause"
+        if code.startswith(TERRITORIAL_CODES):
+            for prep, obj in self._prep_objects(verb, ("in",)):
+                found = [a for a in self.actors.actors(obj) if a.sector is None]
+                if found:
+                    return found, f"'in {found[0].text}', where the measure applies"
         return self._deep_target(verb, source_ids)
 
     def noun_arguments(self, noun) -> tuple[list[Actor], list[Actor], str, str, bool]:
@@ -398,9 +414,17 @@ class EventFinder:
                     if target is not None:
                         cand.why.append(f"target: {t_why}")
                     out.append(cand)
-                if len(sources) > 1 and rule.code in SYMMETRIC_CODES and not targets:
+                mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in self._relation_nouns()
+                             and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
+                             for c in verb.children)  # "Czechia and Albania upgraded their ties"
+                if len(sources) > 1 and (rule.code in SYMMETRIC_CODES or mutual) and not targets:
                     out.extend(self._pairwise(sources, verb, rule, "conjoined subjects"))
         return self._dedupe_symmetric(out)
+
+    @staticmethod
+    def _relation_nouns() -> frozenset:
+        classes = word_classes()
+        return classes["relations"] | classes["talks"] | classes["r16_coop"]
 
     @staticmethod
     def _coded_complement(verb, rule):

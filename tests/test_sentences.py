@@ -49,6 +49,10 @@ CASES = [
     ("Berlin rejected recent calls by Belarus's rulers for economic aid.", "DEU", "12", "BLR", "asserted", None),
     ("Serbia lifted a night curfew in Montenegro.", "SRB", "0813", "MNE", "asserted", None),
     ("Czechia and Albania have upgraded their diplomatic ties.", "CZE", "05", "ALB", "asserted", None),
+    # an infinitive after a consensus or a decision is done by those who hold it, as an intention
+    ("Israel and the Palestinians reached a consensus to exchange information on water.", "ISR", "0314", "PSE", "intended", None),
+    # a row naming its object codes the pair; the object's own actors are the target
+    ("Egyptian police prevented a rally staged by the Muslim Brotherhood.", "EGY", "1721", "EGY", "asserted", None),
     # a row naming its object codes the pair: no separate mediation event
     ("Syrian diplomats ended mediation efforts between Lebanese militias.", "SYR", "165", "LBN", "asserted", None),
     # the recipient of a double-object verb, and the addressee of a demand's that-clause

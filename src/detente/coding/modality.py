@@ -20,6 +20,7 @@ INTENT_GOVERNORS = {
     "propose", "prepare", "decide", "hope", "explore", "offer", "agree", "try", "attempt", "wish", "commit",
     "reconsider", "contemplate", "look", "mean", "resolve", "determine", "push", "strive", "tend",
     "bid", "effort", "intention", "proposal", "readiness", "willingness", "ready", "willing",
+    "consensus", "agreement", "deal", "decision", "commitment", "accord", "understanding",
 }
 EXPECT_GOVERNORS = {"expect", "schedule", "slate", "set", "due", "poise", "anticipate", "bind", "likely", "about"}
 ALLEGE_GOVERNORS = {"claim", "allege", "accuse", "suspect", "charge", "purport", "rumor", "rumour"}

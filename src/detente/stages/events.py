@@ -27,6 +27,12 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 GIVING_ROOTS = {"03", "05", "06", "07", "08"}
+# Nouns whose infinitive is done by whoever holds them ("reached a consensus to share data");
+# a request, appeal or offer "to X" is done by someone else.
+COMMITMENT_NOUNS = {"consensus", "decision", "step", "measure", "commitment", "pledge", "promise", "agreement",
+                    "deal", "move", "bid", "effort", "attempt", "initiative", "readiness", "willingness", "vow",
+                    "resolve", "determination", "intention", "plan"}
+REFUSAL_VERBS = {"reject", "refuse", "cancel", "abandon", "drop", "deny", "oppose", "block", "shelve", "scrap"}
 # Measures that apply to a population: "lifted the curfew in Montenegro" acts on Montenegro.
 TERRITORIAL_CODES = ("081", "172")
 FRAME_NOUNS = {"mission", "effort", "efforts", "bid", "campaign", "initiative", "process", "drive", "attempt"}
@@ -90,6 +96,19 @@ class EventFinder:
                 return self._resolve_list(objs), "passive agent 'by'"
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             return [], "passive with no agent"
+        if verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.pos_ in ("NOUN", "PROPN"):
+            # "Palestinian youths resorted to …" misparsed as a modifier of "youths": a finite
+            # past tense is the noun's own act.
+            found = self.actors.actors(verb.head)
+            return found, f"subject '{found[0].text if found else verb.head.text}' (finite verb parsed as a modifier)"
+        if (depth < 4 and verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+                and verb.head.dep_ in ("dobj", "attr") and verb.head.head.pos_ in ("VERB", "AUX")
+                and verb.head.lemma_.lower() in COMMITMENT_NOUNS
+                and verb.head.head.lemma_.lower() not in REFUSAL_VERBS):
+            # "reached a consensus to exchange data", "took steps to ease": the one who holds the
+            # consensus or takes the steps acts.
+            found, why = self.subjects(verb.head.head, depth + 1)
+            return found, f"{why} (via '{verb.head.text} to')" if found else why
         if depth < 4 and verb.dep_ in CONTROL_DEPS and verb.head.i != verb.i:
             head = verb.head
             if verb.dep_ in ("pobj",) or head.pos_ == "ADP":
@@ -210,7 +229,13 @@ class EventFinder:
             both = self.actors.actors(obj)
             if len(both) >= 2:
                 return both, [], f"'{prep} {obj.text} …'", "", True
-        for prep, obj in self._prep_objects(noun, ("by",)):
+        by_phrases = self._prep_objects(noun, ("by",))
+        for participle in noun.children:
+            if participle.dep_ == "acl" and participle.tag_ == "VBN":
+                # "the demonstration staged by students", "the attack carried out by Hamas"
+                by_phrases += [("by", obj) for agent in participle.children if agent.dep_ == "agent"
+                               for obj in agent.children if obj.dep_ == "pobj"]
+        for prep, obj in by_phrases:
             by_actors = self.actors.actors(obj)
             if len(by_actors) >= 2 and not sources:
                 matched = self.match(noun, by_actors[0])
@@ -417,7 +442,7 @@ class EventFinder:
                 mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in self._relation_nouns()
                              and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
                              for c in verb.children)  # "Czechia and Albania upgraded their ties"
-                if len(sources) > 1 and (rule.code in SYMMETRIC_CODES or mutual) and not targets:
+                if len(sources) > 1 and source is sources[0] and (rule.code in SYMMETRIC_CODES or mutual) and not targets:
                     out.extend(self._pairwise(sources, verb, rule, "conjoined subjects"))
         return self._dedupe_symmetric(out)
 
@@ -461,12 +486,19 @@ class EventFinder:
                 if noun is verb or noun.anchor.i not in verb.governs_nouns:
                     continue
                 if noun.source is not None and noun.source.start != verb.source.start:
+                    if verb.target is None and not self._same(verb.source, noun.source):
+                        # "prevented a rally staged by the Brotherhood": acted on the rally's makers
+                        verb.target = noun.source
+                        verb.why.append(f"target: {noun.source.text!r}, who hold the '{noun.anchor.text}'")
                     continue
                 finer = noun.code[:2] == verb.code[:2] and _specificity(noun.code) > _specificity(verb.code)
                 dropped.add(id(verb) if finer else id(noun))
-                if not finer and verb.target is None and noun.target is not None:
-                    verb.target = noun.target
-                    verb.why.append(f"target: {noun.target.text!r}, named with the object '{noun.anchor.text}'")
+                if not finer and verb.target is None:
+                    # "ended mediation between the militias", "prevented the rally staged by students"
+                    acted_on = noun.target or (noun.source if noun.source is not None and not self._same(verb.source, noun.source) else None)
+                    if acted_on is not None:
+                        verb.target = acted_on
+                        verb.why.append(f"target: {acted_on.text!r}, named with the object '{noun.anchor.text}'")
         return [c for c in cands if id(c) not in dropped
                 and not (c.source is not None and (c.anchor.i, c.source.start) in governed)]
 

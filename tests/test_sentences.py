@@ -51,6 +51,11 @@ CASES = [
     ("Czechia and Albania have upgraded their diplomatic ties.", "CZE", "05", "ALB", "asserted", None),
     # an infinitive after a consensus or a decision is done by those who hold it, as an intention
     ("Israel and the Palestinians reached a consensus to exchange information on water.", "ISR", "0314", "PSE", "intended", None),
+    # a protest is aimed at whom its purpose names
+    ("Demonstrators in Baghdad blocked a road to show their disapproval of the United States' policies.", "IRQ", "14", "USA", "asserted", None),
+    ("Chechen refugees are continuing a hunger strike in protest of the Russian government's refusal to talk.", "RUS", "142", "RUS", "asserted", None),
+    # people a state's police act on, named with no state, are that state's
+    ("Liberian riot police used tear gas to disperse demonstrators in Monrovia.", "LBR", "175", "LBR", "asserted", None),
     # a row naming its object codes the pair; the object's own actors are the target
     ("Egyptian police prevented a rally staged by the Muslim Brotherhood.", "EGY", "1721", "EGY", "asserted", None),
     # a row naming its object codes the pair: no separate mediation event

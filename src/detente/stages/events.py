@@ -10,7 +10,7 @@ coded without a trigger word: a conditional threat, "If X does A, we will do B".
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..coding.modality import SPEECH_VERBS, modality
 from ..knowledge import cameo, cameo_codes, intent_code
@@ -27,6 +27,8 @@ STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj")
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 GIVING_ROOTS = {"03", "05", "06", "07", "08"}
+DOMESTIC_AUTHORITIES = {"COP", "JUD", "GOV"}
+PURPOSE_NOUNS = {"protest", "defiance", "opposition", "solidarity", "support", "response"}
 # Nouns whose infinitive is done by whoever holds them ("reached a consensus to share data");
 # a request, appeal or offer "to X" is done by someone else.
 COMMITMENT_NOUNS = {"consensus", "decision", "step", "measure", "commitment", "pledge", "promise", "agreement",
@@ -207,6 +209,16 @@ class EventFinder:
                             found = [a for a in found if source is None or not self._same(source, a)]
                             if found:
                                 return found, f"'{found[0].text}', asked to act in the that-clause"
+        if source is not None and source.country and source.sector in DOMESTIC_AUTHORITIES and code[:2] == "17":
+            # "Liberian police dispersed demonstrators": people a state's police or courts act on,
+            # named with no state of their own, are that state's.
+            for child in verb.children:
+                if child.dep_ in ("dobj", "nsubjpass") and child.i not in source_ids:
+                    local = self.actors.resolve(child)
+                    if local is not None and local.sector and not local.country:
+                        return [replace(local, country=source.country, confidence=round(local.confidence * 0.7, 2),
+                                        basis=f"{local.basis}; in the state of '{source.text}', which acts on them")], \
+                            f"object '{local.text}', of the acting authority's state"
         if code.startswith(TERRITORIAL_CODES):
             for prep, obj in self._prep_objects(verb, ("in",)):
                 found = [a for a in self.actors.actors(obj) if a.sector is None]
@@ -699,6 +711,10 @@ class EventFinder:
                 continue
             if cand.target is not None and not keep_same and self._same(cand.source, cand.target):
                 cand.target = None
+            if cand.target is None and cand.code[:2] == "14":
+                cand.target, why = self._protested(cand)
+                if cand.target is not None:
+                    cand.why.append(f"target: {why}")
             if cand.target is None and not cand.notarget:
                 self._infer_target(cand, done)
             if not cand.source.country:
@@ -707,6 +723,26 @@ class EventFinder:
                 continue  # CAMEO events are dyadic; only one-sided acts stand without a target
             done.append(cand)
         return done
+
+    def _protested(self, cand: Candidate) -> tuple[Actor | None, str]:
+        """Whom a protest is aimed at, named in its purpose: "to demand reforms from President
+        Bouteflika", "in protest of Russia's refusal", "rallies against the party's leader"."""
+        anchor = cand.anchor
+        carriers = [anchor] + ([anchor.head] if anchor.pos_ in ("NOUN", "PROPN") and anchor.head.pos_ == "VERB" else [])
+        for carrier in carriers:
+            for child in carrier.children:
+                purpose = child.dep_ in ("advcl", "xcomp") or (child.dep_ == "prep" and (
+                    child.lower_ in ("against", "over", "at") or (
+                        child.lower_ in ("in", "for") and any(o.lemma_.lower() in PURPOSE_NOUNS for o in child.children))))
+                if not purpose:
+                    continue
+                for token in child.subtree:
+                    if token.i == anchor.i or token.pos_ not in ("NOUN", "PROPN"):
+                        continue
+                    for actor in self.actors.actors(token) + self.actors.modifier_actors(token):
+                        if actor.country and not self._same(cand.source, actor):
+                            return actor, f"'{actor.text}', in the protest's purpose ('{child.text} …')"
+        return None, ""
 
     @staticmethod
     def _same(a: Actor, b: Actor) -> bool:

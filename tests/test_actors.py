@@ -49,10 +49,13 @@ KNOWLEDGE = [
     # sector nouns
     ("Russian soldiers shelled the town.", "Russian soldiers", "RUSMIL"),
     ("Ukrainian police arrested a suspect.", "Ukrainian police", "UKRCOP"),
+    ("Israeli army bulldozers demolished the homes.", "Israeli army bulldozers", "ISRMIL"),
+    ("Pope Francis met the Iraqi prime minister.", "Pope Francis", "VATREL"),
     ("The Japanese foreign ministry protested.", "Japanese foreign ministry", "JPNGOV"),
     ("The Iranian parliament voted.", "Iranian parliament", "IRNLEG"),
     ("A Pakistani court convicted him.", "Pakistani court", "PAKJUD"),
     ("Syrian rebels seized the town.", "Syrian rebels", "SYRREB"),
+    ("Opposition groups in Zimbabwe marched.", "Opposition groups", "ZWEOPP"),
     ("Chinese state media reported the visit.", "Chinese state media", "CHNGOV"),
     ("North Korean troops crossed the border.", "North Korean troops", "PRKMIL"),
     ("South Korea's Joint Chiefs of Staff said so.", "South Korea's Joint Chiefs of Staff", "KORMIL"),

@@ -51,6 +51,11 @@ CASES = [
     ("Czechia and Albania have upgraded their diplomatic ties.", "CZE", "05", "ALB", "asserted", None),
     # an infinitive after a consensus or a decision is done by those who hold it, as an intention
     ("Israel and the Palestinians reached a consensus to exchange information on water.", "ISR", "0314", "PSE", "intended", None),
+    # a list in apposition is a list of parties
+    ("The US, Russia, and Switzerland met yesterday.", "USA", "040", "CHE", "asserted", "2024-06-20"),
+    # one side's exercises show force where they are held; a deed done to a thing is done to its owner
+    ("Russia is conducting military exercises in Alaska.", "RUS", "150", "USA", "asserted", None),
+    ("The Russian building was demolished by a Ukrainian protester.", "UKR", "1712", "RUS", "asserted", None),
     # a protest is aimed at whom its purpose names
     ("Demonstrators in Baghdad blocked a road to show their disapproval of the United States' policies.", "IRQ", "14", "USA", "asserted", None),
     ("Chechen refugees are continuing a hunger strike in protest of the Russian government's refusal to talk.", "RUS", "142", "RUS", "asserted", None),

@@ -118,7 +118,11 @@ class ActorResolver:
         optionally, when the head is no actor ("the Russian-North Korean agreement"), the actors
         modifying it. Stateless mentions ("gunmen") are listed but cannot be event parties."""
         found = []
-        for t in (token, *token.conjuncts):
+        members = [token, *token.conjuncts]
+        for appos in token.children:
+            if appos.dep_ == "appos" and appos.conjuncts:
+                members += [appos, *appos.conjuncts]  # "The US, Russia, and Switzerland met"
+        for t in members:
             actor = self.resolve(t)
             if t.i in self.plural:
                 found.extend(self.plural[t.i])

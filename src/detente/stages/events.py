@@ -28,6 +28,9 @@ CONTROL_DEPS = ("xcomp", "conj", "pcomp", "advcl", "acl", "relcl", "prep", "pobj
 FORCE_ROOTS = {"15", "17", "18", "19", "20"}
 GIVING_ROOTS = {"03", "05", "06", "07", "08"}
 DOMESTIC_AUTHORITIES = {"COP", "JUD", "GOV"}
+SHOW_OF_FORCE = ("15",)
+INSTRUMENTS = {"missile", "rocket", "drone", "weapon", "bomb", "shell", "tank", "jet", "aircraft", "plane", "warplane",
+               "helicopter", "artillery", "gun", "munition", "grenade", "mortar", "warship", "submarine", "gas", "round"}
 PURPOSE_NOUNS = {"protest", "defiance", "opposition", "solidarity", "support", "response"}
 # Nouns whose infinitive is done by whoever holds them ("reached a consensus to share data");
 # a request, appeal or offer "to X" is done by someone else.
@@ -198,6 +201,14 @@ class EventFinder:
                     found = [a for a in found if (source is None or not self._same(source, a)) and a.country not in own]
                 if found:
                     return found, f"actors modifying the object '{child.text}'"
+        if code[:2] in FORCE_ROOTS:
+            # "demolished Palestinian homes", "the Russian building was demolished": a deed done
+            # to a thing is done to its owner, unless the thing is the weapon used.
+            for child in verb.children:
+                if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() not in INSTRUMENTS:
+                    found = [a for a in self.actors.modifier_actors(child) if source is None or not self._same(source, a)]
+                    if found:
+                        return found, f"owner of '{child.text}'"
         if code[:2] in ADDRESSEE_ROOTS:
             # "demanded that the US cancel the sale": a demand or an appeal is aimed at the one
             # asked to act.
@@ -558,6 +569,9 @@ class EventFinder:
             if symmetric:
                 out.extend(self._pairwise(sources, noun, rule, s_why))
                 continue
+            if sources and not targets and rule.code.startswith(SHOW_OF_FORCE):
+                # "Russia is conducting military exercises in Alaska": the state where force is shown
+                targets, t_why = self._venue_state(noun)
             if not sources:
                 if rule.carry:
                     out.append(Candidate(noun, [noun], rule.code, rule.describe(), None, None,
@@ -577,6 +591,15 @@ class EventFinder:
                                              [f"trigger '{noun.text}' (event noun): {rule.describe()}", "reciprocal of a symmetric event"],
                                              confidence=0.8))
         return out
+
+    def _venue_state(self, noun) -> tuple[list[Actor], str]:
+        holders = [noun] + ([noun.head] if noun.dep_ in ("dobj", "nsubjpass") else [])
+        for holder in holders:
+            for prep, obj in self._prep_objects(holder, ("in", "near", "off", "around")):
+                found = [a for a in self.actors.actors(obj) if a.sector is None]
+                if found:
+                    return found, f"'{prep} {found[0].text}', where force is shown"
+        return [], ""
 
     def _adjective_candidates(self, adj) -> list[Candidate]:
         speakers, targets, s_why, t_why = self.adjective_arguments(adj)

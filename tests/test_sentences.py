@@ -51,6 +51,10 @@ CASES = [
     ("Czechia and Albania have upgraded their diplomatic ties.", "CZE", "05", "ALB", "asserted", None),
     # an infinitive after a consensus or a decision is done by those who hold it, as an intention
     ("Israel and the Palestinians reached a consensus to exchange information on water.", "ISR", "0314", "PSE", "intended", None),
+    # CAMEO codes a refusal as an asserted rejection; a plain negated fact stays negated
+    ("Syria said it will not accept refugees from Iraq.", "SYR", "122", "IRQ", "asserted", None),
+    ("Pakistan has refused to deploy peacekeepers in Iraq.", "PAK", "1224", "IRQ", "asserted", None),
+    ("Israel did not meet Hamas.", "ISR", "040", "PSE", "negated", None),
     # a list in apposition is a list of parties
     ("The US, Russia, and Switzerland met yesterday.", "USA", "040", "CHE", "asserted", "2024-06-20"),
     # one side's exercises show force where they are held; a deed done to a thing is done to its owner

@@ -131,3 +131,24 @@ def modality(trigger) -> tuple[str, str]:
             return min(cues, key=lambda c: PRIORITY[c[0]])
         node = head
     return "asserted", "no modality cue"
+
+
+REFUSAL_GOVERNORS = {"refuse", "decline", "reject", "rule", "balk", "spurn"}
+REFUSING_MODALS = {"will", "would", "wo", "shall", "can", "could", "ca"}
+
+
+def refusal(trigger) -> str | None:
+    """Why an act counts as refused, or None: "refused to resign", "ruled out meeting",
+    "will not accept". A plain negated fact ("did not meet") is no refusal."""
+    children = list(trigger.children)
+    negated = any(c.dep_ == "neg" or c.lower_ in ("not", "n't", "never") for c in children)
+    modal = next((c for c in children if c.dep_ == "aux" and c.lower_ in REFUSING_MODALS), None)
+    if negated and modal is not None:
+        return f"'{modal.text} not {trigger.text}' states a refusal"
+    head = trigger.head
+    if trigger.dep_ in ("xcomp", "pcomp") and head.i != trigger.i:
+        governor = head.head if head.pos_ == "ADP" else head
+        if governor.lemma_.lower() in REFUSAL_GOVERNORS and (governor.lemma_.lower() != "rule" or any(c.lower_ == "out" for c in governor.children)):
+            return f"'{governor.text}' refuses '{trigger.text}'"
+    return None
+

@@ -254,9 +254,14 @@ def _clause_verb(doc, actor):
 def _coding(finder, cand, source, target, why, weight) -> PairCoding:
     from .modality import modality
 
-    from ..stages.events import project_intent
+    from ..stages.events import project_intent, project_refusal
 
     mode = cand.modality or modality(cand.anchor)
+    refused = project_refusal(cand.code, cand.anchor) if cand.modality is None else None
+    if refused is not None:
+        why = f"{why}; CAMEO codes a refusal as a rejection: {refused[1]}, {cand.code} -> {refused[0]}"
+        cand = replace(cand, code=refused[0])
+        mode = ("asserted", refused[1])
     projected = project_intent(cand.code, mode[0])
     if projected != cand.code:
         why = f"{why}; CAMEO codes a stated intention as intent: {cand.code} -> {projected}"
@@ -316,6 +321,12 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
 
     if done:
         best = min(done, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
+        # A trigger nearer the root whose target went unnamed is still the sentence's main event
+        # ("Peru granted asylum to five officers … since the US invasion").
+        shallower = [c for c in raw if c.source is not None and c.source.country and depth(c) < depth(best)]
+        if shallower:
+            main = min(shallower, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
+            return _coding(finder, main, main.source, main.target, "the trigger nearest the root; its target is unnamed", 0.8)
         return _coding(finder, best, best.source, best.target, "the sentence's coded event nearest its root", 1.0)
     nobody = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
     if raw:

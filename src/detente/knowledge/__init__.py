@@ -161,7 +161,25 @@ def _intent_table() -> dict[str, str]:
 
 def intent_code(code: str) -> str | None:
     """The CAMEO intent code for an act stated as an intention ("will give aid" -> 033)."""
-    table = _intent_table()
+    return _longest_prefix(_intent_table(), code)
+
+
+@lru_cache(maxsize=None)
+def _refusal_table() -> dict[str, str]:
+    table = {}
+    for lineno, row in read_table("refusal_codes.tsv"):
+        if row["refusal"] not in cameo_codes():
+            raise KnowledgeError(f"refusal_codes.tsv:{lineno}: unknown CAMEO code {row['refusal']!r}")
+        table[row["prefix"]] = row["refusal"]
+    return table
+
+
+def refusal_code(code: str) -> str | None:
+    """The CAMEO rejection code for a refused act ("will not accept refugees" -> 1245)."""
+    return _longest_prefix(_refusal_table(), code)
+
+
+def _longest_prefix(table: dict[str, str], code: str) -> str | None:
     for length in range(len(code), 1, -1):
         if code[:length] in table:
             return table[code[:length]]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
-from ..coding.modality import SPEECH_VERBS, modality
-from ..knowledge import cameo, cameo_codes, intent_code
+from ..coding.modality import SPEECH_VERBS, modality, refusal
+from ..knowledge import cameo, cameo_codes, intent_code, refusal_code
 from ..knowledge.lexicon import Rule, rules, word_classes
 from ..model import Actor, Article, Event
 
@@ -668,7 +668,7 @@ class EventFinder:
             if speech.lemma_.lower() not in SPEECH_VERBS | DEMAND_VERBS:
                 continue
             speakers, why = self.subjects(speech)
-            speaker = next((a for a in speakers if a.country and a.country != cand.source.country), None)
+            speaker = next((a for a in speakers if a.country and not self._same(a, cand.source)), None)
             if speaker is None:
                 continue
             demanded = "10" + (intent_code(cand.code) or "030")[2:]
@@ -817,6 +817,10 @@ class EventFinder:
 
     def freeze(self, cand: Candidate) -> Event:
         mod = cand.modality or modality(cand.anchor)
+        refused = project_refusal(cand.code, cand.anchor) if cand.modality is None else None
+        if refused is not None:
+            cand.why.append(f"CAMEO codes a refusal as a rejection: {refused[1]}, {cand.code} -> {refused[0]}")
+            cand.code, mod = refused[0], ("asserted", refused[1])
         projected = project_intent(cand.code, mod[0])
         if projected != cand.code:
             cand.why.append(f"CAMEO codes a stated intention as intent: {cand.code} -> {projected}")
@@ -858,6 +862,13 @@ class EventFinder:
 
 def _specificity(code: str) -> tuple[int, bool]:
     return (len(code), not code.endswith("0"))
+
+
+def project_refusal(code: str, anchor) -> tuple[str, str] | None:
+    """A refused act takes CAMEO's rejection code, asserted (see data/refusal_codes.tsv)."""
+    why = refusal(anchor)
+    rejection = refusal_code(code) if why else None
+    return (rejection, why) if rejection else None
 
 
 def project_intent(code: str, modality_value: str) -> str:

@@ -17,9 +17,18 @@ from .actors import country_matches, find_phrase
 
 # PLOVER 0.5b1 (the GSR's version) names four types differently from the 2021 set that
 # detente codes; FIGHT was conventional military force (CAMEO 19) and INVESTIGATE CAMEO 09.
+# Three CAMEO codes sat elsewhere in 0.5b1, as the GSR's records of the CAMEO manual's own
+# examples show: sanctions (163) were SANCTION and destroying property (1712) COERCE. A signed
+# agreement (057) is SUPPORT in both the 2021 table and the GSR; detente's AGREE for it is a
+# product decision (see data/cameo.tsv), not the standard.
+PLOVER_05_CODES = {"163": "SANCTION", "1712": "COERCE", "057": "SUPPORT"}
+
+
 def plover_05(code) -> str | None:
     if code is None or code.cameo is None:
         return None
+    if code.cameo in PLOVER_05_CODES:
+        return PLOVER_05_CODES[code.cameo]
     root = code.cameo[:2]
     if root == "19":
         return "FIGHT"
@@ -30,10 +39,14 @@ def plover_05(code) -> str | None:
 
 def quad5(cameo_code: str | None) -> int | None:
     """ConfliBERT's five classes: statements and appeals (01-02), verbal cooperation (03-05),
-    material cooperation (06-08), verbal conflict (09-13), material conflict (14-20)."""
+    material cooperation (06-08), verbal conflict (09-13, and 16), material conflict (14-20).
+    The data puts 16 (reduce relations) with verbal conflict: all ten of its CAMEO-manual
+    examples of 16 are labelled 3."""
     if not cameo_code:
         return None
     root = int(cameo_code[:2])
+    if root == 16:
+        return 3
     return 0 if root <= 2 else 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
 
 

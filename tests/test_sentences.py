@@ -17,6 +17,11 @@ CASES = [
     ("\"If Japan sends troops, Beijing will respond,\" Chinese Foreign Minister Wang Yi said.", "CHN", "13", "JPN", "asserted", None),
     ("Government spokesman Yoshimasa Hayashi said it was unacceptable for Russia to arm North Korea.", "JPN", "11", "RUS", "asserted", None),
     ("Iran claimed that Israel attacked its embassy in Damascus.", "ISR", "19", None, "alleged", None),
+    # ... and the claim accuses Israel; claiming one's own act is claiming responsibility
+    ("Iran claimed that Israel attacked its embassy in Damascus.", "IRN", "112", "ISR", "asserted", None),
+    ("The US claimed that they had attacked Iraq.", "USA", "015", "IRQ", "asserted", None),
+    # a noun event inside "engaged X in": the engager acts on X
+    ("Syrian rebels engaged Filipino peacekeepers in a firefight.", "SYR", "193", "PHL", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),

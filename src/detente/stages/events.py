@@ -31,6 +31,8 @@ DOMESTIC_AUTHORITIES = {"COP", "JUD", "GOV"}
 SHOW_OF_FORCE = ("15",)
 INSTRUMENTS = {"missile", "rocket", "drone", "weapon", "bomb", "shell", "tank", "jet", "aircraft", "plane", "warplane",
                "helicopter", "artillery", "gun", "munition", "grenade", "mortar", "warship", "submarine", "gas", "round"}
+ENGAGING_VERBS = {"engage", "involve", "draw", "drag"}
+CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
 PURPOSE_NOUNS = {"protest", "defiance", "opposition", "solidarity", "support", "response"}
 # Nouns whose infinitive is done by whoever holds them ("reached a consensus to share data");
 # a request, appeal or offer "to X" is done by someone else.
@@ -298,6 +300,16 @@ class EventFinder:
                     if found and obj.i != noun.i:
                         targets, t_why = found, f"'{prep} {obj.text}' on '{mover.text}'"
                         break
+        if (not sources and noun.dep_ == "pobj" and governor.lower_ == "in" and governor.head.pos_ == "VERB"
+                and governor.head.lemma_.lower() in ENGAGING_VERBS):
+            # "Syrian rebels engaged Filipino peacekeepers in a firefight"
+            verb = governor.head
+            sources, why = self.subjects(verb)
+            s_why = f"{why} of '{verb.text}'"
+            objects = [c for c in verb.children if c.dep_ == "dobj"]
+            if objects and not targets:
+                targets = self.actors.actors(objects[0])
+                t_why = f"object of '{verb.text}'"
         if not targets and noun.dep_ in ("dobj",) and governor.pos_ == "VERB" and governor.lemma_.lower() in word_classes()["light"]:
             for prep, obj in self._prep_objects(governor, TARGET_PREPS):
                 found = self.actors.actors(obj)
@@ -658,6 +670,7 @@ class EventFinder:
         must or should do is the speaker's demand on that actor (CAMEO 10x), not the act itself."""
         acted = {c.anchor.i for c in cands if c.source is not None}
         cands.extend(self._unlisted_demands(acted))
+        cands.extend(self._claims(cands))
         for cand in cands:
             anchor = cand.anchor
             if cand.source is None or anchor.pos_ != "VERB" or anchor.dep_ != "ccomp":
@@ -677,6 +690,32 @@ class EventFinder:
             cand.source, cand.target, cand.code = speaker, cand.source, demanded
             cand.modality = ("asserted", f"a demand reported with '{speech.text}'")
             cand.anchor = speech
+
+    def _claims(self, cands: list[Candidate]) -> list[Candidate]:
+        """What one claims it did itself is a claim of responsibility (015): "the US claimed that
+        they had attacked Iraq". What it claims another did in conflict is an accusation (112)
+        of that other, besides the alleged act itself."""
+        out = []
+        for cand in list(cands):
+            anchor = cand.anchor
+            if cand.source is None or cand.modality is not None or anchor.dep_ != "ccomp":
+                continue
+            speech = anchor.head
+            if speech.lemma_.lower() not in CLAIM_VERBS:
+                continue
+            speakers, why = self.subjects(speech)
+            speaker = next((a for a in speakers if a.country), None)
+            if speaker is None:
+                continue
+            if self._same(speaker, cand.source):
+                cand.why.append(f"'{speaker.text}' claims its own act: a claim of responsibility, {cand.code} -> 015")
+                cand.code, cand.anchor, cand.trigger_tokens = "015", speech, [speech]
+                cand.modality = ("asserted", f"a claim reported with '{speech.text}'")
+            elif cameo(cand.code).quad_class in (3, 4):
+                out.append(Candidate(speech, [speech], "112", "a claimed misdeed", speaker, cand.source,
+                                     [f"'{speaker.text}' ({why}) claims '{cand.source.text}' did '{anchor.text}' ({cand.code}): an accusation"],
+                                     modality=("asserted", f"an accusation made with '{speech.text}'"), confidence=0.75))
+        return out
 
     def _unlisted_demands(self, acted: set[int]) -> list[Candidate]:
         """A demand whose act no row codes ("Russia said Sudan must return the helicopter",

@@ -50,6 +50,7 @@ KNOWLEDGE = [
     ("Russian soldiers shelled the town.", "Russian soldiers", "RUSMIL"),
     ("Ukrainian police arrested a suspect.", "Ukrainian police", "UKRCOP"),
     ("Israeli army bulldozers demolished the homes.", "Israeli army bulldozers", "ISRMIL"),
+    ("Algerian landowners began a hunger strike.", "Algerian landowners", "DZAAGR"),
     ("Pope Francis met the Iraqi prime minister.", "Pope Francis", "VATREL"),
     ("The Japanese foreign ministry protested.", "Japanese foreign ministry", "JPNGOV"),
     ("The Iranian parliament voted.", "Iranian parliament", "IRNLEG"),

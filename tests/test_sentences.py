@@ -66,6 +66,7 @@ CASES = [
     ("Russia is conducting military exercises in Alaska.", "RUS", "150", "USA", "asserted", None),
     ("The Russian building was demolished by a Ukrainian protester.", "UKR", "1712", "RUS", "asserted", None),
     # a protest is aimed at whom its purpose names
+    ("Algerian landowners began a hunger strike to demand the return of property seized by the Algerian army.", "DZA", "142", "DZA", "asserted", None),
     ("Demonstrators in Baghdad blocked a road to show their disapproval of the United States' policies.", "IRQ", "14", "USA", "asserted", None),
     ("Chechen refugees are continuing a hunger strike in protest of the Russian government's refusal to talk.", "RUS", "142", "RUS", "asserted", None),
     # people a state's police act on, named with no state, are that state's

@@ -32,6 +32,7 @@ SHOW_OF_FORCE = ("15",)
 INSTRUMENTS = {"missile", "rocket", "drone", "weapon", "bomb", "shell", "tank", "jet", "aircraft", "plane", "warplane",
                "helicopter", "artillery", "gun", "munition", "grenade", "mortar", "warship", "submarine", "gas", "round"}
 ENGAGING_VERBS = {"engage", "involve", "draw", "drag"}
+VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
 PURPOSE_NOUNS = {"protest", "defiance", "opposition", "solidarity", "support", "response"}
 # Nouns whose infinitive is done by whoever holds them ("reached a consensus to share data");
@@ -534,8 +535,35 @@ class EventFinder:
                     if acted_on is not None:
                         verb.target = acted_on
                         verb.why.append(f"target: {acted_on.text!r}, named with the object '{noun.anchor.text}'")
+        self._fold_protest_purposes(cands, dropped)
         return [c for c in cands if id(c) not in dropped
                 and not (c.source is not None and (c.anchor.i, c.source.start) in governed)]
+
+    @staticmethod
+    def _fold_protest_purposes(cands: list[Candidate], dropped: set[int]) -> None:
+        """ "Students staged demonstrations to demand reforms": the demonstration is the event
+        and the demand its purpose, not a second event (CAMEO codes the protest, 14x)."""
+        for protest in cands:
+            if protest.code[:2] != "14" or protest.source is None or id(protest) in dropped:
+                continue
+            anchor = protest.anchor
+            carriers = [anchor] + ([anchor.head] if anchor.pos_ in ("NOUN", "PROPN") and anchor.head.pos_ == "VERB" else [])
+            purposes = {c.i for carrier in carriers for c in carrier.children if c.dep_ in ("advcl", "xcomp")}
+            for other in cands:
+                if other is protest or other.anchor.i not in purposes or other.code[:2] not in VERBAL_PURPOSES:
+                    continue
+                if other.source is not None and other.source.start != protest.source.start:
+                    continue
+                dropped.add(id(other))
+                if len(protest.code) == 3 and other.code.startswith("104") and len(other.code) == 4:
+                    # a hunger strike (142) to demand a change of leader (1041) is 1421
+                    finer = protest.code + other.code[3]
+                    if finer in cameo_codes():
+                        protest.why.append(f"purpose '{other.anchor.text}' ({other.code}): {protest.code} -> {finer}")
+                        protest.code = finer
+                if protest.target is None and other.target is not None:
+                    protest.target = other.target
+                    protest.why.append(f"target: {other.target.text!r}, named in the protest's purpose '{other.anchor.text}'")
 
     def _pairwise(self, actors, token, rule, why) -> list[Candidate]:
         out = []

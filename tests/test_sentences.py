@@ -60,6 +60,9 @@ CASES = [
     ("Syria said it will not accept refugees from Iraq.", "SYR", "122", "IRQ", "asserted", None),
     ("Pakistan has refused to deploy peacekeepers in Iraq.", "PAK", "1224", "IRQ", "asserted", None),
     ("Israel did not meet Hamas.", "ISR", "040", "PSE", "negated", None),
+    # a passive with no agent takes its source from the attack or the weapon it names
+    ("Two civilians were killed in a Russian air strike on Aleppo.", "RUS", "18", "SYR", "asserted", None),
+    ("Two Syrian soldiers were killed by Israeli fire near the Golan.", "ISR", "18", "SYR", "asserted", None),
     # a list in apposition is a list of parties
     ("The US, Russia, and Switzerland met yesterday.", "USA", "040", "CHE", "asserted", "2024-06-20"),
     # one side's exercises show force where they are held; a deed done to a thing is done to its owner

@@ -32,6 +32,8 @@ SHOW_OF_FORCE = ("15",)
 INSTRUMENTS = {"missile", "rocket", "drone", "weapon", "bomb", "shell", "tank", "jet", "aircraft", "plane", "warplane",
                "helicopter", "artillery", "gun", "munition", "grenade", "mortar", "warship", "submarine", "gas", "round"}
 ENGAGING_VERBS = {"engage", "involve", "draw", "drag"}
+ATTACK_NOUNS = {"shelling", "attack", "strike", "airstrike", "raid", "bombing", "bombardment", "fire", "offensive",
+                "assault", "ambush", "explosion", "blast", "crossfire", "clash", "clashes", "operation", "incursion"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
 PURPOSE_NOUNS = {"protest", "defiance", "opposition", "solidarity", "support", "response"}
@@ -101,8 +103,19 @@ class EventFinder:
                 return found, f"subject '{found[0].text if found else child.text}'"
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
-                return self._resolve_list(objs), "passive agent 'by'"
+                found = self._resolve_list(objs)
+                if not found:
+                    # "killed by Israeli tank fire", "hit by a US drone": the weapon's owner
+                    found = [a for o in objs for a in self.actors.modifier_actors(o)]
+                    return found, "owner of the passive agent 'by'"
+                return found, "passive agent 'by'"
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            # "were killed in Israeli tank shelling": the attack named with its owner
+            for prep, obj in self._prep_objects(verb, ("in", "during")):
+                military = [a for a in self.actors.actors(obj) if a.sector == "MIL"]  # "in Israeli tank fire"
+                found = military or (self.actors.modifier_actors(obj) if obj.lemma_.lower() in ATTACK_NOUNS else [])
+                if found:
+                    return found, f"owner of the '{obj.text}' the passive names"
             return [], "passive with no agent"
         if verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.pos_ in ("NOUN", "PROPN"):
             # "Palestinian youths resorted to …" misparsed as a modifier of "youths": a finite

@@ -63,6 +63,9 @@ CASES = [
     # a passive with no agent takes its source from the attack or the weapon it names
     ("Two civilians were killed in a Russian air strike on Aleppo.", "RUS", "18", "SYR", "asserted", None),
     ("Two Syrian soldiers were killed by Israeli fire near the Golan.", "ISR", "18", "SYR", "asserted", None),
+    # a generic threat, appeal or demand takes its subcode from the act it names
+    ("Israel threatened to ban voting in East Jerusalem.", "ISR", "132", "PSE", "asserted", None),
+    ("Kenya urged Uganda to extradite the suspects.", "KEN", "0213", "UGA", "asserted", None),
     # a list in apposition is a list of parties
     ("The US, Russia, and Switzerland met yesterday.", "USA", "040", "CHE", "asserted", "2024-06-20"),
     # one side's exercises show force where they are held; a deed done to a thing is done to its owner

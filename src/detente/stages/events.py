@@ -34,6 +34,7 @@ INSTRUMENTS = {"missile", "rocket", "drone", "weapon", "bomb", "shell", "tank", 
 ENGAGING_VERBS = {"engage", "involve", "draw", "drag"}
 ATTACK_NOUNS = {"shelling", "attack", "strike", "airstrike", "raid", "bombing", "bombardment", "fire", "offensive",
                 "assault", "ambush", "explosion", "blast", "crossfire", "clash", "clashes", "operation", "incursion"}
+MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
 PURPOSE_NOUNS = {"protest", "defiance", "opposition", "solidarity", "support", "response"}
@@ -466,6 +467,32 @@ class EventFinder:
     def _trigger_tokens(self, token) -> list:
         return [token] + [c for c in token.children if c.dep_ == "prt"]
 
+    def _mirrored(self, verb, code: str) -> tuple[str, object] | None:
+        """A generic promise, appeal, demand, refusal or threat takes its subcode from the act it
+        names ("threatened to ban voting" is 1322, "urged Uganda to extradite" 0213): CAMEO's
+        03, 02, 10, 12 and 13 families mirror the acts' own codes."""
+        if code not in MIRRORING_CODES:
+            return None
+        for complement in verb.children:
+            if complement.dep_ not in ("xcomp", "ccomp") or complement.pos_ != "VERB":
+                continue
+            rows = self.match(complement, None)
+            if not rows:
+                continue
+            act = rows[0][0].code
+            if act in ("060", "030"):
+                continue  # "agreed to cooperate" is CAMEO's own 030, not material cooperation
+            if code == "120":
+                mirrored = refusal_code(act)
+            elif code == "130":
+                mirrored = intent_code(act) if (intent_code(act) or "").startswith("13") else None
+            else:
+                intent = intent_code(act) if act[:2] not in ("02", "03", "10", "13") else act
+                mirrored = (code[:2] + intent[2:]) if intent and intent[:2] == "03" else None
+            if mirrored and mirrored in cameo_codes() and mirrored != code:
+                return mirrored, complement
+        return None
+
     def _verb_candidates(self, verb) -> list[Candidate]:
         sources, s_why = self.subjects(verb)
         out = []
@@ -473,17 +500,27 @@ class EventFinder:
             for rule, obj in self.match(verb, source):
                 if source is None:
                     continue
+                base_code = rule.code
+                mirrored = self._mirrored(verb, rule.code)
+                if mirrored is not None:
+                    code, act = mirrored
+                    rule = replace(rule, code=code)
+                    rows_why = f"; the act named, '{act.text}', gives the subcode"
+                else:
+                    rows_why = ""
                 targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code, source)
                 complement = self._coded_complement(verb, rule)
+                if complement is None and mirrored is not None:
+                    complement = mirrored[1]
                 if not targets and complement is not None:
                     # "Iran threatened to attack Israel": the threat is aimed where the attack is.
                     targets, why = self.verb_targets(complement, {t.i for t in verb.children if t.dep_ == "nsubj"}, rule.code)
                     t_why = f"{why} of '{complement.text}'"
                 for target in targets or [None]:
+                    governs = complement.i if complement is not None else None
                     cand = Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), source, target,
-                                     [f"trigger '{verb.text}': {rule.describe()}", f"source: {s_why}"],
-                                     carry=rule.carry, notarget=rule.notarget,
-                                     governs=complement.i if complement is not None else None,
+                                     [f"trigger '{verb.text}': {rule.describe()}{rows_why}", f"source: {s_why}"],
+                                     carry=rule.carry, notarget=rule.notarget, governs=governs,
                                      governs_nouns=self._coded_nouns(verb, rule, obj))
                     if target is not None:
                         cand.why.append(f"target: {t_why}")
@@ -491,7 +528,8 @@ class EventFinder:
                 mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in self._relation_nouns()
                              and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
                              for c in verb.children)  # "Czechia and Albania upgraded their ties"
-                if len(sources) > 1 and source is sources[0] and (rule.code in SYMMETRIC_CODES or mutual) and not targets:
+                symmetric = rule.code in SYMMETRIC_CODES or (mirrored is not None and base_code in SYMMETRIC_CODES)
+                if len(sources) > 1 and source is sources[0] and (symmetric or mutual) and not targets:
                     out.extend(self._pairwise(sources, verb, rule, "conjoined subjects"))
         return self._dedupe_symmetric(out)
 

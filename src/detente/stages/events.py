@@ -372,6 +372,8 @@ class EventFinder:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         words |= EventFinder._words(obj, depth + 1)
+            elif child.dep_ == "dobj" and token.pos_ == "VERB" and depth < 2:
+                words |= EventFinder._words(child, depth + 1)  # "of violating human rights"
         return words
 
     def _objects(self, token) -> list:

@@ -52,6 +52,7 @@ KNOWLEDGE = [
     ("Israeli army bulldozers demolished the homes.", "Israeli army bulldozers", "ISRMIL"),
     ("Algerian landowners began a hunger strike.", "Algerian landowners", "DZAAGR"),
     ("Pope Francis met the Iraqi prime minister.", "Pope Francis", "VATREL"),
+    ("The International Labor Office criticized Qatar.", "International Labor Office", "ILOIGO"),
     ("The Japanese foreign ministry protested.", "Japanese foreign ministry", "JPNGOV"),
     ("The Iranian parliament voted.", "Iranian parliament", "IRNLEG"),
     ("A Pakistani court convicted him.", "Pakistani court", "PAKJUD"),

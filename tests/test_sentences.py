@@ -42,6 +42,7 @@ CASES = [
     # what one state says another must do is its demand on that state
     ("French President Jacques Chirac said Iraq must cooperate fully with UN inspectors.", "FRA", "101", "IRQ", "asserted", None),
     # ... even when no row codes the demanded act, and when a noun carries it
+    ("The International Labor Office reiterated its demand that Israel ease restrictions on Palestinian workers.", "ILO", "10", "ISR", "asserted", None),
     ("Russia said on Tuesday that Sudan must return a Mi-26 helicopter.", "RUS", "10", "SDN", "asserted", "2024-06-18"),
     ("Chirac issued a stern reminder to Iraq that it must cooperate with the inspectors.", "FRA", "10", "IRQ", "asserted", None),
     # two unnamed actors of one country are two parties when their sectors differ

@@ -50,6 +50,7 @@ FRAME_NOUNS = {"mission", "effort", "efforts", "bid", "campaign", "initiative", 
 MEDIATION_CODES = {"045", "039", "028", "108", "038"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
 DEMAND_VERBS = {"insist", "stress", "demand", "remind", "reiterate", "warn"}
+SUBJUNCTIVE_DEMANDS = {"demand", "insist", "insistence"}
 DEMAND_NOUNS = {"reminder", "demand", "call", "warning", "ultimatum", "insistence"}
 ADDRESSEE_ROOTS = {"02", "10", "12", "13"}
 MOTION_VERBS = {"arrive", "leave", "go", "come", "travel", "fly", "head", "depart", "return", "embark", "set", "land", "be"}
@@ -754,14 +755,23 @@ class EventFinder:
         cands.extend(self._claims(cands))
         for cand in cands:
             anchor = cand.anchor
-            if cand.source is None or anchor.pos_ != "VERB" or anchor.dep_ != "ccomp":
-                continue
-            if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in anchor.children):
+            if cand.source is None or anchor.pos_ != "VERB" or anchor.dep_ not in ("ccomp", "acl"):
                 continue
             speech = anchor.head
-            if speech.lemma_.lower() not in SPEECH_VERBS | DEMAND_VERBS:
+            lemma = speech.lemma_.lower()
+            # "the ILO reiterated its demand that Israel ease restrictions": after a demand, the
+            # subjunctive says "must" by itself.
+            obliged = lemma in SUBJUNCTIVE_DEMANDS or any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in anchor.children)
+            if not obliged:
                 continue
-            speakers, why = self.subjects(speech)
+            if speech.pos_ == "VERB" and lemma in SPEECH_VERBS | DEMAND_VERBS and anchor.dep_ == "ccomp":
+                speakers, why = self.subjects(speech)
+            elif speech.pos_ == "NOUN" and lemma in DEMAND_NOUNS:
+                possessor = [c for c in speech.children if c.dep_ == "poss"]
+                carrier = speech.head if speech.head.pos_ == "VERB" else speech
+                speakers, why = (self.actors.actors(possessor[0]), "possessor") if possessor else self.subjects(carrier)
+            else:
+                continue
             speaker = next((a for a in speakers if a.country and not self._same(a, cand.source)), None)
             if speaker is None:
                 continue

@@ -67,6 +67,8 @@ CASES = [
     # a generic threat, appeal or demand takes its subcode from the act it names
     ("Israel threatened to ban voting in East Jerusalem.", "ISR", "132", "PSE", "asserted", None),
     ("Kenya urged Uganda to extradite the suspects.", "KEN", "0213", "UGA", "asserted", None),
+    # between two named people, an attack is in words
+    ("Biden attacked Trump for accumulating wealth.", "USA", "111", "USA", "asserted", None),
     # a list in apposition is a list of parties
     ("The US, Russia, and Switzerland met yesterday.", "USA", "040", "CHE", "asserted", "2024-06-20"),
     # one side's exercises show force where they are held; a deed done to a thing is done to its owner

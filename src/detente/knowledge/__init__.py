@@ -150,33 +150,24 @@ def _with_variants(name: str, aliases: list[str]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def _intent_table() -> dict[str, str]:
+def _prefix_table(name: str, column: str) -> dict[str, str]:
+    """A table of CAMEO code prefixes and the code each maps to (intent_codes, refusal_codes)."""
     table = {}
-    for lineno, row in read_table("intent_codes.tsv"):
-        if row["intent"] not in cameo_codes():
-            raise KnowledgeError(f"intent_codes.tsv:{lineno}: unknown CAMEO code {row['intent']!r}")
-        table[row["prefix"]] = row["intent"]
+    for lineno, row in read_table(name):
+        if row[column] not in cameo_codes():
+            raise KnowledgeError(f"{name}:{lineno}: unknown CAMEO code {row[column]!r}")
+        table[row["prefix"]] = row[column]
     return table
 
 
 def intent_code(code: str) -> str | None:
     """The CAMEO intent code for an act stated as an intention ("will give aid" -> 033)."""
-    return _longest_prefix(_intent_table(), code)
-
-
-@lru_cache(maxsize=None)
-def _refusal_table() -> dict[str, str]:
-    table = {}
-    for lineno, row in read_table("refusal_codes.tsv"):
-        if row["refusal"] not in cameo_codes():
-            raise KnowledgeError(f"refusal_codes.tsv:{lineno}: unknown CAMEO code {row['refusal']!r}")
-        table[row["prefix"]] = row["refusal"]
-    return table
+    return _longest_prefix(_prefix_table("intent_codes.tsv", "intent"), code)
 
 
 def refusal_code(code: str) -> str | None:
-    """The CAMEO rejection code for a refused act ("will not accept refugees" -> 1245)."""
-    return _longest_prefix(_refusal_table(), code)
+    """The CAMEO rejection code for a refused act ("will not accept refugees" -> 122)."""
+    return _longest_prefix(_prefix_table("refusal_codes.tsv", "refusal"), code)
 
 
 def _longest_prefix(table: dict[str, str], code: str) -> str | None:

@@ -34,6 +34,7 @@ INSTRUMENTS = {"missile", "rocket", "drone", "weapon", "bomb", "shell", "tank", 
 ENGAGING_VERBS = {"engage", "involve", "draw", "drag"}
 ATTACK_NOUNS = {"shelling", "attack", "strike", "airstrike", "raid", "bombing", "bombardment", "fire", "offensive",
                 "assault", "ambush", "explosion", "blast", "crossfire", "clash", "clashes", "operation", "incursion"}
+WORDS_WHEN_PERSONAL = {"190", "180"}  # generic attacks, which between two named people are verbal
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
@@ -527,6 +528,10 @@ class EventFinder:
                                      governs_nouns=self._coded_nouns(verb, rule, obj))
                     if target is not None:
                         cand.why.append(f"target: {t_why}")
+                    if cand.code in WORDS_WHEN_PERSONAL and source.name and target is not None and target.name:
+                        # "Biden attacked Trump for …": one named politician attacks another in words
+                        cand.why.append(f"a named person {verb.text} a named person: criticism, {cand.code} -> 111")
+                        cand.code = "111"
                     out.append(cand)
                 mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in self._relation_nouns()
                              and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)

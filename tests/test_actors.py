@@ -58,6 +58,7 @@ KNOWLEDGE = [
     ("A Pakistani court convicted him.", "Pakistani court", "PAKJUD"),
     ("Syrian rebels seized the town.", "Syrian rebels", "SYRREB"),
     ("Opposition groups in Zimbabwe marched.", "Opposition groups", "ZWEOPP"),
+    ("The pro-Iranian Hizbollah group declared a ceasefire.", "pro-Iranian Hizbollah group", "LBNREB"),
     ("Chinese state media reported the visit.", "Chinese state media", "CHNGOV"),
     ("North Korean troops crossed the border.", "North Korean troops", "PRKMIL"),
     ("South Korea's Joint Chiefs of Staff said so.", "South Korea's Joint Chiefs of Staff", "KORMIL"),

@@ -306,10 +306,10 @@ class ActorResolver:
                             start, end, text = span_chars(np_tokens(head) + list(prep.subtree))
                             return replace(inner, text=text, start=start, end=end, basis=f"'{head.text} of' {inner.basis}")
         for child in head.children:
-            # "opposition groups in Zimbabwe" are the opposition
-            if child.dep_ == "compound" and child.i in self.hits and self.hits[child.i].kind == "agent":
+            # "opposition groups in Zimbabwe" are the opposition; "the Hizbollah group" is Hizbollah
+            if child.dep_ == "compound" and child.i in self.hits and self.hits[child.i].kind in ("agent", "group", "igo", "institution"):
                 inner = self.resolve(child)
-                if inner is not None and inner.sector:
+                if inner is not None and (inner.sector or inner.country):
                     start, end, text = span_chars(np_tokens(head))
                     return replace(inner, text=text, start=start, end=end, basis=f"'{head.text}' of {inner.basis}")
         return None

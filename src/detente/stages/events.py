@@ -35,6 +35,7 @@ ENGAGING_VERBS = {"engage", "involve", "draw", "drag"}
 ATTACK_NOUNS = {"shelling", "attack", "strike", "airstrike", "raid", "bombing", "bombardment", "fire", "offensive",
                 "assault", "ambush", "explosion", "blast", "crossfire", "clash", "clashes", "operation", "incursion"}
 WORDS_WHEN_PERSONAL = {"190", "180"}  # generic attacks, which between two named people are verbal
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your"}
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
@@ -225,7 +226,10 @@ class EventFinder:
             # to a thing is done to its owner, unless the thing is the weapon used.
             for child in verb.children:
                 if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() not in INSTRUMENTS:
-                    found = [a for a in self.actors.modifier_actors(child) if source is None or not self._same(source, a)]
+                    # A possessive pronoun's owner is a guess ("crowds burned down its embassy"):
+                    # only a named owner is the target.
+                    found = [a for a in self.actors.modifier_actors(child)
+                             if (source is None or not self._same(source, a)) and a.text.lower() not in POSSESSIVE_PRONOUNS]
                     if found:
                         return found, f"owner of '{child.text}'"
         if code[:2] in ADDRESSEE_ROOTS:

@@ -86,6 +86,8 @@ def test_knowledge_tables(text, mention, code):
 
 
 INFERENCE = [
+    # a country's name inside a person's name is no context
+    ("The debate in Washington included Chad Peace, a lawyer. He criticized the Top Two system.", "He", "USAJUD"),
     # titles and appositives
     ("This agreement raised alarms in Seoul, with national security adviser Chang Ho-jin indicating a change.",
      "national security adviser Chang Ho-jin", "KORGOV"),

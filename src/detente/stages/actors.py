@@ -629,15 +629,22 @@ class ActorResolver:
         the other party ("spokesman X criticized China"), so it never counts."""
         sent = token.sent
         kinds = ("country", "capital", "seat", "demonym")
-        before = [i for i in range(token.i - 1, sent.start - 1, -1) if self.hits.get(i) and self.hits[i].kind in kinds]
-        earlier = [] if same_sentence_only else [
-            i for i in range(sent.start - 1, max(-1, sent.start - 200), -1) if self.hits.get(i) and self.hits[i].kind in kinds
-        ]
+
+        def place(i: int) -> bool:
+            # "Chad Peace", "Jordan Peterson": a country's name inside a person's name is no context
+            return bool(self.hits.get(i)) and self.hits[i].kind in kinds and not self._in_person_name(i)
+
+        before = [i for i in range(token.i - 1, sent.start - 1, -1) if place(i)]
+        earlier = [] if same_sentence_only else [i for i in range(sent.start - 1, max(-1, sent.start - 200), -1) if place(i)]
         for pool in (before, earlier):
             if pool:
                 hit = self.hits[pool[0]]
                 return self._pick(hit).country, f"context '{self.doc[hit.start:hit.end].text}'"
         return None, None
+
+    def _in_person_name(self, i: int) -> bool:
+        ent = self.person_ents.get(i)
+        return ent is not None and len(ent) > 1
 
     def _pronoun(self, token) -> Actor | None:
         lower = token.lower_

@@ -51,3 +51,23 @@ def test_our_sentences_code_as_written(path, monkeypatch):
     misses = [m for m in misses if m[0] != m[1]]
     rate = 1 - len(misses) / len(rows)
     assert rate >= PASS_RATE, f"{rate:.0%} coded as written; misses:\n" + "\n".join(f"want {w} got {g}: {s}" for w, g, s in misses)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence, code", [
+    ("Australia can seize the opportunity to court investors from India.", "17"),
+    ("Kenya vowed to fight corruption with help from Britain.", "19"),
+    ("The US Senate killed the bill on aid to Ukraine.", "18"),
+])
+def test_idioms_are_no_events(sentence, code):
+    """Rows with code '-' (triggers_idioms.tsv) stop a trigger word in a sense that is no event."""
+    from detente.api import extract
+
+    assert not [e for e in extract(sentence) if e.cameo.startswith(code)]
+
+
+def test_an_idiom_does_not_stop_the_literal_sense():
+    from detente.api import extract
+
+    events = extract("Russian troops seized the Ukrainian town of Avdiivka.")
+    assert any(e.cameo.startswith("17") or e.cameo.startswith("19") for e in events), events

@@ -44,6 +44,9 @@ class Rule:
         return f"{self.table}:{self.line} {self.trigger}/{self.pos}{' [' + conds + ']' if conds else ''} -> {self.code}"
 
 
+NOT_AN_EVENT = "-"  # the code of an idiom row: "seized the opportunity" is no seizure
+
+
 def lexicon_files(stem: str) -> list[str]:
     """`stem.tsv` and any `stem_*.tsv` beside it (one per CAMEO family), in name order."""
     return [f"{stem}.tsv"] + sorted(p.name for p in data_path(f"{stem}.tsv").parent.glob(f"{stem}_*.tsv"))
@@ -95,8 +98,8 @@ def rules() -> dict[tuple[str, str], tuple[Rule, ...]]:
     table: dict[tuple[str, str], list[Rule]] = defaultdict(list)
     for name in lexicon_files("triggers"):
         for lineno, row in read_table(name):
-            if row["code"] not in codes:
-                raise KnowledgeError(f"{name}:{lineno}: unknown CAMEO code {row['code']!r}")
+            if row["code"] not in codes and row["code"] != NOT_AN_EVENT:
+                raise KnowledgeError(f"{name}:{lineno}: unknown CAMEO code {row['code']!r} (or '-' for an idiom that is no event)")
             if row["pos"].upper() not in ("VERB", "NOUN", "ADJ"):
                 raise KnowledgeError(f"{name}:{lineno}: part of speech must be VERB, NOUN or ADJ, not {row['pos']!r}")
             conditions, flags = parse_conditions(row["when"], lineno, name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..coding.modality import SPEECH_VERBS, modality, refusal
 from ..knowledge import cameo, cameo_codes, intent_code, refusal_code
-from ..knowledge.lexicon import Rule, rules, word_classes
+from ..knowledge.lexicon import NOT_AN_EVENT, Rule, rules, word_classes
 from ..model import Actor, Article, Event
 
 TARGET_PREPS = ("to", "with", "against", "on", "about", "toward", "towards", "at", "into", "for", "over", "of", "from", "between")
@@ -424,12 +424,16 @@ class EventFinder:
             return []
         objects = self._objects(token) or [None]
         chosen: dict[str, tuple[Rule, object]] = {}
+        idiom = False
         for obj in objects:
             for rule in candidates:
                 if all(self._condition_holds(c, token, obj, source) for c in rule.conditions):
-                    chosen.setdefault(rule.code, (rule, obj))
+                    if rule.code == NOT_AN_EVENT:
+                        idiom = True  # "seized the opportunity": the words are no event here
+                    else:
+                        chosen.setdefault(rule.code, (rule, obj))
                     break
-        if not chosen and self.loose and not self._vague(token):
+        if not chosen and self.loose and not idiom and not self._vague(token):
             # Re-coding a marked pair: a known trigger whose conditions the parse does not show
             # still says more than nothing; its least specific row stands, at lower confidence.
             rule = min(candidates, key=lambda r: r.specificity)

@@ -69,6 +69,8 @@ CASES = [
     ("Kenya urged Uganda to extradite the suspects.", "KEN", "0213", "UGA", "asserted", None),
     # between two named people, an attack is in words
     ("Biden attacked Trump for accumulating wealth.", "USA", "111", "USA", "asserted", None),
+    # what one receives from another, the other gave
+    ("Ukraine received military aid from Germany.", "DEU", "072", "UKR", "asserted", None),
     # a list in apposition is a list of parties
     ("The US, Russia, and Switzerland met yesterday.", "USA", "040", "CHE", "asserted", "2024-06-20"),
     # one side's exercises show force where they are held; a deed done to a thing is done to its owner

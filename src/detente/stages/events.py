@@ -36,6 +36,8 @@ ATTACK_NOUNS = {"shelling", "attack", "strike", "airstrike", "raid", "bombing", 
                 "assault", "ambush", "explosion", "blast", "crossfire", "clash", "clashes", "operation", "incursion"}
 WORDS_WHEN_PERSONAL = {"190", "180"}  # generic attacks, which between two named people are verbal
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your"}
+RECEIVING_VERBS = {"receive", "get", "obtain", "win", "secure"}
+GIVING_VERBS = ("give", "provide", "offer")
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
@@ -505,7 +507,26 @@ class EventFinder:
                 return mirrored, complement
         return None
 
+    def _received(self, verb) -> list[Candidate]:
+        """ "The rebels received weapons from the government": what one receives from another,
+        the other gave. Coded with the rows of 'give' and 'provide', giver as the source."""
+        givers = [a for _, obj in self._prep_objects(verb, ("from",)) for a in self.actors.actors(obj)]
+        receivers, r_why = self.subjects(verb)
+        if not givers or not receivers:
+            return []
+        for obj in self._objects(verb):
+            for lemma in GIVING_VERBS:
+                for rule in self.rules.get((lemma, "VERB"), ()):
+                    if rule.conditions and all(c.key == "obj" and self._condition_holds(c, verb, obj, None) for c in rule.conditions):
+                        return [Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), giver, receiver,
+                                          [f"'{verb.text}' {obj.text} from '{giver.text}': given, as {rule.describe()}",
+                                           f"target: the receiver, {r_why}"], confidence=0.8)
+                                for giver in givers for receiver in receivers if not self._same(giver, receiver)]
+        return []
+
     def _verb_candidates(self, verb) -> list[Candidate]:
+        if verb.lemma_.lower() in RECEIVING_VERBS and not self.match(verb, None):
+            return self._received(verb)
         sources, s_why = self.subjects(verb)
         out = []
         for source in sources or [None]:

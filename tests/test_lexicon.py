@@ -71,3 +71,15 @@ def test_an_idiom_does_not_stop_the_literal_sense():
 
     events = extract("Russian troops seized the Ukrainian town of Avdiivka.")
     assert any(e.cameo.startswith("17") or e.cameo.startswith("19") for e in events), events
+
+
+@pytest.mark.slow
+def test_an_idiom_row_is_never_a_code_even_as_a_last_resort(monkeypatch):
+    """Pair and sentence coding fall back to a trigger's least specific row; never to an idiom."""
+    from detente.api import code_pair
+    from detente.coding.pair import code_sentence
+
+    monkeypatch.setenv("DETENTE_FALLBACK", "0")
+    got = code_sentence("He grabbed the microphone and spoke.")
+    assert got is None or got.cameo != "-"
+    assert code_pair("<s>Australia</s> must seize the chance with <t>India</t>.").cameo != "-"

@@ -438,8 +438,9 @@ class EventFinder:
         if not chosen and self.loose and not idiom and not self._vague(token):
             # Re-coding a marked pair: a known trigger whose conditions the parse does not show
             # still says more than nothing; its least specific row stands, at lower confidence.
-            rule = min(candidates, key=lambda r: r.specificity)
-            return [(rule, objects[0])]
+            meaningful = [r for r in candidates if r.code != NOT_AN_EVENT]
+            if meaningful:
+                return [(min(meaningful, key=lambda r: r.specificity), objects[0])]
         return list(chosen.values())
 
     @staticmethod

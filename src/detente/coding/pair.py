@@ -181,9 +181,7 @@ def code_pair(marked: str, published: date | None = None) -> PairCoding:
     def tiers(loose: bool):
         finder = EventFinder(article)
         finder.loose = loose
-        raw = finder.candidates()
-        finder.reported_demands(raw)
-        raw = finder.drop_governed(raw)
+        raw = finder.prepared()
         for cand in raw:
             if cand.source is not None and cand.target is not None and cand.source.start == cand.target.start:
                 cand.target = None
@@ -252,19 +250,10 @@ def _clause_verb(doc, actor):
 
 
 def _coding(finder, cand, source, target, why, weight) -> PairCoding:
-    from .modality import modality
+    from ..stages.events import project
 
-    from ..stages.events import project_intent, project_refusal
-
-    mode = cand.modality or modality(cand.anchor)
-    refused = project_refusal(cand.code, cand.anchor) if cand.modality is None else None
-    if refused is not None:
-        why = f"{why}; CAMEO codes a refusal as a rejection: {refused[1]}, {cand.code} -> {refused[0]}"
-        cand = replace(cand, code=refused[0])
-        mode = ("asserted", refused[1])
-    projected = project_intent(cand.code, mode[0])
-    if projected != cand.code:
-        why = f"{why}; CAMEO codes a stated intention as intent: {cand.code} -> {projected}"
+    projected, mode, notes = project(cand)
+    why = "; ".join([why, *notes])
     code = cameo(projected)
     trigger = " ".join(t.text for t in sorted(cand.trigger_tokens, key=lambda t: t.i))
     confidence = round(min(0.99, cand.confidence * weight), 2)
@@ -308,9 +297,7 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
     article = Article(raw=text, published=published)
     pipeline.run(article, until="actors")
     finder = EventFinder(article)
-    raw = finder.candidates()
-    finder.reported_demands(raw)
-    raw = finder.drop_governed(raw)
+    raw = finder.prepared()
     done = finder.complete(raw)
 
     def depth(cand) -> int:

@@ -468,6 +468,13 @@ class EventFinder:
         found.extend(self._conditional_threats())
         return found
 
+    def prepared(self) -> list[Candidate]:
+        """The candidates with reported demands and claims resolved and what another event's
+        row already codes dropped: what `complete` and pair coding start from."""
+        raw = self.candidates()
+        self.reported_demands(raw)
+        return self.drop_governed(raw)
+
     def bare_triggers(self) -> list[Candidate]:
         """Every trigger whose row matches, with no actors: what a sentence is about when the
         parse links no party to it (sentence-level coding only)."""
@@ -529,6 +536,10 @@ class EventFinder:
         if verb.lemma_.lower() in RECEIVING_VERBS and not self.match(verb, None):
             return self._received(verb)
         sources, s_why = self.subjects(verb)
+        relations = self._relation_nouns()
+        mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in relations
+                     and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
+                     for c in verb.children)  # "Czechia and Albania upgraded their ties"
         out = []
         for source in sources or [None]:
             for rule, obj in self.match(verb, source):
@@ -563,9 +574,6 @@ class EventFinder:
                         cand.why.append(f"a named person {verb.text} a named person: criticism, {cand.code} -> 111")
                         cand.code = "111"
                     out.append(cand)
-                mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in self._relation_nouns()
-                             and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
-                             for c in verb.children)  # "Czechia and Albania upgraded their ties"
                 symmetric = rule.code in SYMMETRIC_CODES or (mirrored is not None and base_code in SYMMETRIC_CODES)
                 if len(sources) > 1 and source is sources[0] and (symmetric or mutual) and not targets:
                     out.extend(self._pairwise(sources, verb, rule, "conjoined subjects"))
@@ -635,9 +643,7 @@ class EventFinder:
         for protest in cands:
             if protest.code[:2] != "14" or protest.source is None or id(protest) in dropped:
                 continue
-            anchor = protest.anchor
-            carriers = [anchor] + ([anchor.head] if anchor.pos_ in ("NOUN", "PROPN") and anchor.head.pos_ == "VERB" else [])
-            purposes = {c.i for carrier in carriers for c in carrier.children if c.dep_ in ("advcl", "xcomp")}
+            purposes = {c.i for carrier in _carriers(protest.anchor) for c in carrier.children if c.dep_ in ("advcl", "xcomp")}
             for other in cands:
                 if other is protest or other.anchor.i not in purposes or other.code[:2] not in VERBAL_PURPOSES:
                     continue
@@ -670,7 +676,7 @@ class EventFinder:
     def _mediator(self, noun) -> tuple[list[Actor], str]:
         """Who mediates: the possessor, or the subject of the verb that carries the noun or its
         frame ("Klibi undertook a mediation mission between Syria and Arafat")."""
-        frame = noun.head if noun.dep_ == "compound" and noun.head.lemma_.lower() in FRAME_NOUNS else noun
+        frame = _frame(noun)
         for child in frame.children:
             if child.dep_ == "poss":
                 return self.actors.actors(child), f"possessor '{child.text}'"
@@ -686,7 +692,7 @@ class EventFinder:
         matches = self.match(noun, sources[0] if sources else None)
         if any(rule.code in MEDIATION_CODES for rule, _ in matches):
             # The parties "between" whom one mediates are the targets, not the actors.
-            frame = noun.head if noun.dep_ == "compound" and noun.head.lemma_.lower() in FRAME_NOUNS else noun
+            frame = _frame(noun)
             parties = [a for prep, obj in self._prep_objects(frame, ("between", "among")) for a in self.actors.actors(obj)]
             mediators, m_why = self._mediator(noun)
             if parties and mediators:
@@ -799,19 +805,16 @@ class EventFinder:
             obliged = lemma in SUBJUNCTIVE_DEMANDS or any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in anchor.children)
             if not obliged:
                 continue
-            if speech.pos_ == "VERB" and lemma in SPEECH_VERBS | DEMAND_VERBS and anchor.dep_ == "ccomp":
-                speakers, why = self.subjects(speech)
-            elif speech.pos_ == "NOUN" and lemma in DEMAND_NOUNS:
-                possessor = [c for c in speech.children if c.dep_ == "poss"]
-                carrier = speech.head if speech.head.pos_ == "VERB" else speech
-                speakers, why = (self.actors.actors(possessor[0]), "possessor") if possessor else self.subjects(carrier)
-            else:
+            if speech.pos_ == "VERB" and anchor.dep_ != "ccomp":
                 continue
+            found = self._demanders(speech)
+            if found is None:
+                continue
+            speakers, why, _ = found
             speaker = next((a for a in speakers if a.country and not self._same(a, cand.source)), None)
             if speaker is None:
                 continue
-            demanded = "10" + (intent_code(cand.code) or "030")[2:]
-            demanded = demanded if demanded in cameo_codes() else "100"
+            demanded = _demand_code(cand.code)
             cand.why.append(f"'{speaker.text}' says '{cand.source.text}' must act: a demand, {cand.code} -> {demanded}")
             cand.source, cand.target, cand.code = speaker, cand.source, demanded
             cand.modality = ("asserted", f"a demand reported with '{speech.text}'")
@@ -843,6 +846,20 @@ class EventFinder:
                                      modality=("asserted", f"an accusation made with '{speech.text}'"), confidence=0.75))
         return out
 
+    def _demanders(self, speech) -> tuple[list[Actor], str, object] | None:
+        """Who makes a demand carried by a speech verb or a demand noun ("its demand that…",
+        "issued a reminder that…"), why, and the verb that carries it; None for other words."""
+        lemma = speech.lemma_.lower()
+        if speech.pos_ == "VERB" and lemma in SPEECH_VERBS | DEMAND_VERBS:
+            speakers, why = self.subjects(speech)
+            return speakers, why, speech
+        if speech.pos_ == "NOUN" and lemma in DEMAND_NOUNS:
+            possessor = [c for c in speech.children if c.dep_ == "poss"]
+            carrier = speech.head if speech.head.pos_ == "VERB" else speech
+            speakers, why = (self.actors.actors(possessor[0]), "possessor") if possessor else self.subjects(carrier)
+            return speakers, why, carrier
+        return None
+
     def _unlisted_demands(self, acted: set[int]) -> list[Candidate]:
         """A demand whose act no row codes ("Russia said Sudan must return the helicopter",
         "a stern reminder to Iraq that it must cooperate"): generic 100, or the row's 10x."""
@@ -852,15 +869,11 @@ class EventFinder:
                 continue
             if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in verb.children):
                 continue
-            speech, carrier = verb.head, verb.head
-            if speech.pos_ == "VERB" and speech.lemma_.lower() in SPEECH_VERBS | DEMAND_VERBS:
-                speakers, s_why = self.subjects(speech)
-            elif speech.pos_ == "NOUN" and speech.lemma_.lower() in DEMAND_NOUNS:
-                possessor = [c for c in speech.children if c.dep_ == "poss"]
-                carrier = speech.head if speech.head.pos_ == "VERB" else speech
-                speakers, s_why = (self.actors.actors(possessor[0]), "possessor") if possessor else self.subjects(carrier)
-            else:
+            speech = verb.head
+            found = self._demanders(speech)
+            if found is None:
                 continue
+            speakers, s_why, carrier = found
             speaker = next((a for a in speakers if a.country), None)
             if speaker is None:
                 continue
@@ -871,8 +884,7 @@ class EventFinder:
                 # "a reminder to Iraq that it must cooperate": the one told is the one meant.
                 addressees = [a for _, obj in self._prep_objects(carrier, ("to",)) for a in self.actors.actors(obj)]
             rows = self.match(verb, None)
-            code = "10" + (intent_code(rows[0][0].code) or "030")[2:] if rows else "100"
-            code = code if code in cameo_codes() else "100"
+            code = _demand_code(rows[0][0].code) if rows else "100"
             for addressee in addressees:
                 if not addressee.country or self._same(speaker, addressee):
                     continue
@@ -885,7 +897,6 @@ class EventFinder:
         """Fill targets left implicit, carry actors to anaphoric event nouns, drop the unusable.
         `keep_same` keeps a target that resolves like its source (pair coding marks two parties)."""
         done: list[Candidate] = []
-        cands = self.drop_governed(cands)
         for cand in sorted(cands, key=lambda c: c.anchor.i):
             if cand.source is None and cand.carry:
                 earlier = [d for d in done if d.code[:2] == cand.code[:2] and d.source is not None and cand.anchor.i - d.anchor.i < 80]
@@ -916,8 +927,7 @@ class EventFinder:
         """Whom a protest is aimed at, named in its purpose: "to demand reforms from President
         Bouteflika", "in protest of Russia's refusal", "rallies against the party's leader"."""
         anchor = cand.anchor
-        carriers = [anchor] + ([anchor.head] if anchor.pos_ in ("NOUN", "PROPN") and anchor.head.pos_ == "VERB" else [])
-        for carrier in carriers:
+        for carrier in _carriers(anchor):
             for child in carrier.children:
                 purpose = child.dep_ in ("advcl", "xcomp") or (child.dep_ == "prep" and (
                     child.lower_ in ("against", "over", "at") or (
@@ -981,15 +991,9 @@ class EventFinder:
     # -- freezing --------------------------------------------------------------------------
 
     def freeze(self, cand: Candidate) -> Event:
-        mod = cand.modality or modality(cand.anchor)
-        refused = project_refusal(cand.code, cand.anchor) if cand.modality is None else None
-        if refused is not None:
-            cand.why.append(f"CAMEO codes a refusal as a rejection: {refused[1]}, {cand.code} -> {refused[0]}")
-            cand.code, mod = refused[0], ("asserted", refused[1])
-        projected = project_intent(cand.code, mod[0])
-        if projected != cand.code:
-            cand.why.append(f"CAMEO codes a stated intention as intent: {cand.code} -> {projected}")
-            cand.code = projected
+        projected, mod, notes = project(cand)
+        cand.why.extend(notes)
+        cand.code = projected
         code = cameo(cand.code)
         first, last = min(cand.trigger_tokens, key=lambda t: t.i), max(cand.trigger_tokens, key=lambda t: t.i)
         sent = cand.anchor.sent
@@ -1025,15 +1029,41 @@ class EventFinder:
         )
 
 
+def _carriers(anchor) -> list:
+    """An event's anchor, and for an event noun the verb that carries it ("staged rallies")."""
+    return [anchor] + ([anchor.head] if anchor.pos_ in ("NOUN", "PROPN") and anchor.head.pos_ == "VERB" else [])
+
+
+def _frame(noun):
+    """ "a mediation mission", "mediation efforts": the frame noun a compound event noun heads."""
+    return noun.head if noun.dep_ == "compound" and noun.head.lemma_.lower() in FRAME_NOUNS else noun
+
+
+def _demand_code(act: str) -> str:
+    """A demand mirrors the intent code of the act demanded (CAMEO's 03 and 10 families)."""
+    demanded = "10" + (intent_code(act) or "030")[2:]
+    return demanded if demanded in cameo_codes() else "100"
+
+
 def _specificity(code: str) -> tuple[int, bool]:
     return (len(code), not code.endswith("0"))
 
 
-def project_refusal(code: str, anchor) -> tuple[str, str] | None:
-    """A refused act takes CAMEO's rejection code, asserted (see data/refusal_codes.tsv)."""
-    why = refusal(anchor)
+def project(cand: Candidate) -> tuple[str, tuple[str, str], list[str]]:
+    """The code and modality an event is recorded with, and why they differ from its row's:
+    a refused act is an asserted rejection (data/refusal_codes.tsv), an intended or expected
+    act takes its intent code (data/intent_codes.tsv)."""
+    code, notes = cand.code, []
+    mod = cand.modality or modality(cand.anchor)
+    why = refusal(cand.anchor) if cand.modality is None else None
     rejection = refusal_code(code) if why else None
-    return (rejection, why) if rejection else None
+    if rejection:
+        notes.append(f"CAMEO codes a refusal as a rejection: {why}, {code} -> {rejection}")
+        code, mod = rejection, ("asserted", why)
+    projected = project_intent(code, mod[0])
+    if projected != code:
+        notes.append(f"CAMEO codes a stated intention as intent: {code} -> {projected}")
+    return projected, mod, notes
 
 
 def project_intent(code: str, modality_value: str) -> str:
@@ -1045,9 +1075,7 @@ def project_intent(code: str, modality_value: str) -> str:
 
 def run(article: Article) -> Article:
     finder = EventFinder(article)
-    raw = finder.candidates()
-    finder.reported_demands(raw)
-    cands = finder.complete(raw)
+    cands = finder.complete(finder.prepared())
     events: dict[tuple, Event] = {}
     anchors: dict[str, int] = {}
     for cand in cands:

@@ -175,3 +175,60 @@ def _longest_prefix(table: dict[str, str], code: str) -> str | None:
         if code[:length] in table:
             return table[code[:length]]
     return None
+
+
+TOPIC_FAMILIES = ("02", "03", "10", "12", "14")
+
+
+@dataclass(frozen=True)
+class TopicCue:
+    """Words that name what an act is about: lemmas in sequence, or (`together`) lemmas that
+    must all occur; each may carry a part of speech ("grant/NOUN")."""
+
+    words: tuple[tuple[str, str | None], ...]
+    together: bool
+    topic: str
+
+
+@lru_cache(maxsize=None)
+def act_topics() -> dict[str, dict[str, str]]:
+    """Topic -> {family: code}, in precedence order (data/act_topics.tsv)."""
+    table: dict[str, dict[str, str]] = {}
+    for lineno, row in read_table("act_topics.tsv"):
+        codes = {}
+        for family in TOPIC_FAMILIES:
+            code = row[family]
+            if code == "-":
+                continue
+            full = family + code if family == "14" else code
+            if family != "14" and (code not in cameo_codes() or not code.startswith(family)):
+                raise KnowledgeError(f"act_topics.tsv:{lineno}: {code!r} is no CAMEO code of family {family}")
+            codes[family] = full
+        table[row["topic"]] = codes
+    return table
+
+
+@lru_cache(maxsize=None)
+def topic_refines(topic: str) -> str | None:
+    """The broader topic this one narrows (economic aid narrows aid), from act_topics.tsv."""
+    for _, row in read_table("act_topics.tsv"):
+        if row["topic"] == topic:
+            return row["narrows"] if row["narrows"] not in ("", "-") else None
+    return None
+
+
+@lru_cache(maxsize=None)
+def topic_cues() -> tuple[TopicCue, ...]:
+    topics = act_topics()
+    cues = []
+    for lineno, row in read_table("topic_cues.tsv"):
+        if row["topic"] not in topics:
+            raise KnowledgeError(f"topic_cues.tsv:{lineno}: unknown topic {row['topic']!r}; the topics are in act_topics.tsv")
+        together = "+" in row["cue"]
+        parts = row["cue"].split("+") if together else row["cue"].split()
+        words = []
+        for part in parts:
+            lemma, _, pos = part.strip().partition("/")
+            words.append((lemma.lower(), pos or None))
+        cues.append(TopicCue(tuple(words), together, row["topic"]))
+    return tuple(cues)

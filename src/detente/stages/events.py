@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
+from ..coding import topics
 from ..coding.modality import SPEECH_VERBS, modality, refusal
 from ..knowledge import cameo, cameo_codes, intent_code, refusal_code
 from ..knowledge.lexicon import NOT_AN_EVENT, Rule, rules, word_classes
@@ -1063,7 +1064,11 @@ def project(cand: Candidate) -> tuple[str, tuple[str, str], list[str]]:
     projected = project_intent(code, mod[0])
     if projected != code:
         notes.append(f"CAMEO codes a stated intention as intent: {code} -> {projected}")
-    return projected, mod, notes
+    spans = [(a.start, a.end) for a in (cand.source, cand.target) if a is not None]
+    refined, why_topic = topics.refine(projected, cand.anchor, spans)
+    if why_topic:
+        notes.append(why_topic)
+    return refined, mod, notes
 
 
 def project_intent(code: str, modality_value: str) -> str:

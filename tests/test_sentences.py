@@ -22,6 +22,10 @@ CASES = [
     ("The US claimed that they had attacked Iraq.", "USA", "015", "IRQ", "asserted", None),
     # a noun event inside "engaged X in": the engager acts on X
     ("Syrian rebels engaged Filipino peacekeepers in a firefight.", "SYR", "193", "PHL", "asserted", None),
+    # a hyphenated word the tokenizer splits is still the lexicon's word
+    ("Hamas declared a cease-fire with Israel on Monday.", "PSE", "0871", "ISR", "asserted", "2024-06-17"),
+    # the subject a passive verb shares with an active one is the passive subject, not the agent
+    ("The Serbian interior minister was censured by Croatia on Monday and will visit Bosnia.", "SRB", "036", "BIH", "expected", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),

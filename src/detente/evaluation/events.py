@@ -20,8 +20,9 @@ from .actors import country_matches, find_phrase
 # Three CAMEO codes sat elsewhere in 0.5b1, as the GSR's records of the CAMEO manual's own
 # examples show: sanctions (163) were SANCTION and destroying property (1712) COERCE. A signed
 # agreement (057) is SUPPORT in both the 2021 table and the GSR; detente's AGREE for it is a
-# product decision (see data/cameo.tsv), not the standard.
-PLOVER_05_CODES = {"163": "SANCTION", "1712": "COERCE", "057": "SUPPORT"}
+# product decision (see data/cameo.tsv), not the standard. Easing a curfew or a state of
+# emergency (0813, 0814) moved from CONCEDE to RETREAT only in 2021, as the 2021 table notes.
+PLOVER_05_CODES = {"163": "SANCTION", "1712": "COERCE", "057": "SUPPORT", "0813": "CONCEDE", "0814": "CONCEDE"}
 
 
 def plover_05(code) -> str | None:

@@ -150,6 +150,13 @@ class EventFinder:
                     return self.actors.actors(passive_subject[0]), f"subject of '{head.text}'"
                 if objects and self.actors.actors(objects[0]) and head.lemma_.lower() in ("urge", "ask", "call", "force", "order", "tell", "allow", "help", "encourage", "press"):
                     return self.actors.actors(objects[0]), f"object of '{head.text}'"
+            if verb.dep_ == "conj" and not any(c.dep_ == "auxpass" for c in verb.children):
+                shared = [c for c in head.children if c.dep_ == "nsubjpass"]
+                if shared:
+                    # "was indicted by the court and will resign": the subject both verbs share
+                    # is the passive one, not the court.
+                    found = self.actors.actors(shared[0])
+                    return found, f"subject '{found[0].text if found else shared[0].text}' shared with '{head.text}'"
             if verb.dep_ == "pcomp" and verb.head.lower_ in ("of", "for") and head.pos_ == "VERB":
                 # "accused China of arming Russia", "suspected of helping": the object (or the
                 # passive subject) of the accusing verb did it.
@@ -373,7 +380,7 @@ class EventFinder:
     def _words(token, depth: int = 0) -> set[str]:
         """A phrase's head word and its modifiers; through "of", what a measure or a part is of
         ("tons of food aid", "a batch of weapons", "the release of prisoners")."""
-        words = {token.lemma_.lower(), token.lower_}
+        words = {token.lemma_.lower(), token.lower_, *_hyphen_forms(token)}
         for child in token.children:
             if child.dep_ in ("amod", "compound", "nmod") or (child.dep_ == "nummod"):
                 words |= {child.lemma_.lower(), child.lower_}
@@ -419,6 +426,9 @@ class EventFinder:
 
     def rules_for(self, token) -> tuple[Rule, ...]:
         pos = "NOUN" if token.pos_ == "PROPN" else token.pos_
+        for form in _hyphen_forms(token):
+            if (form, pos) in self.rules:
+                return self.rules[(form, pos)]  # "cease-fire" is a ceasefire, not a fire
         return self.rules.get((token.lemma_.lower(), pos)) or self.rules.get((token.lower_, pos)) or ()
 
     def match(self, token, source: Actor | None) -> list[tuple[Rule, object]]:
@@ -1028,6 +1038,17 @@ class EventFinder:
                             + ([f"target actor: {cand.target.basis}"] if cand.target else [])
                             + [f"modality {mod[0]}: {mod[1]}"]),
         )
+
+
+def _hyphen_forms(token) -> list[str]:
+    """A word written with a hyphen that the tokenizer split ("cease-fire", "peace-keeping"),
+    joined as the lexicon lists it: "ceasefire" and "cease-fire"."""
+    i = token.i
+    doc = token.doc
+    if i < 2 or doc[i - 1].text != "-" or doc[i - 2].whitespace_ or doc[i - 1].whitespace_:
+        return []
+    first = doc[i - 2].lower_
+    return [first + token.lemma_.lower(), first + token.lower_, f"{first}-{token.lemma_.lower()}"]
 
 
 def _carriers(anchor) -> list:

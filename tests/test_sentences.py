@@ -164,3 +164,11 @@ def test_military_nouns():
 ])
 def test_no_event_without_a_usable_dyad(sentence):
     assert extract(sentence, published="2024-06-21") == []
+
+
+def test_a_first_name_is_no_other_side():
+    # "Jacob" of "Jacob Blake" matches a French opposition leader's surname; the other side of the
+    # shooting is no one named, never France.
+    events = extract("Police in Kenosha, Wisconsin shot Jacob Blake on Sunday.", published="2020-08-25")
+    assert not [e for e in events if e.target is not None and e.target.country == "FRA"], events
+

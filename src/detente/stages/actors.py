@@ -158,6 +158,8 @@ class ActorResolver:
         found = []
         for t in np_tokens(head):
             if t.i != head.i and t.dep_ in ("amod", "compound", "poss", "nmod") and (t.i in self.hits or t.dep_ == "poss"):
+                if t.i in self.person_ents and self.person_ents[t.i] == self.person_ents.get(head.i):
+                    continue  # "Jacob" in "Jacob Blake" is part of his name, not another person
                 self.resolve(t)
                 for actor in self.plural.get(t.i) or [self.cache.get(t.i)]:
                     if actor is not None and actor.country and actor.country not in {a.country for a in found}:

@@ -994,6 +994,10 @@ class EventFinder:
                 continue  # "North Korean missiles": a demonym on a thing is no party to the event
             if actor is None or actor.country is None or actor.country == cand.source.country:
                 continue
+            if token.ent_type_ == "PERSON" and token.ent_iob_ == "B" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].ent_iob_ == "I":
+                continue  # "Jacob" of "Jacob Blake" names no one by itself
+            if actor.confidence < 0.5:
+                continue  # a guess (a stranger's country from context) is no side to infer
             distance = abs(token.i - cand.anchor.i)
             if best is None or distance < best[0]:
                 best = (distance, actor)

@@ -26,6 +26,10 @@ CASES = [
     ("Hamas declared a cease-fire with Israel on Monday.", "PSE", "0871", "ISR", "asserted", "2024-06-17"),
     # the subject a passive verb shares with an active one is the passive subject, not the agent
     ("The Serbian interior minister was censured by Croatia on Monday and will visit Bosnia.", "SRB", "036", "BIH", "expected", None),
+    # protesters whose words name no state protest where they are, against their own government
+    ("Hundreds of opposition supporters rallied in Minsk on Sunday.", "BLR", "141", None, "asserted", "2024-06-16"),
+    ("Thousands of demonstrators staged a protest in Baghdad against the government.", "IRQ", "141", "IRQ", "asserted", None),
+    ("Russian opposition supporters held a rally against the government in Moscow.", "RUS", "141", "RUS", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),
@@ -172,3 +176,14 @@ def test_a_first_name_is_no_other_side():
     events = extract("Police in Kenosha, Wisconsin shot Jacob Blake on Sunday.", published="2020-08-25")
     assert not [e for e in events if e.target is not None and e.target.country == "FRA"], events
 
+
+
+@pytest.mark.parametrize("sentence", [
+    "In mid-September, President Trump held his first indoor rally in three months, in Nevada.",  # a campaign rally
+    "Kanye West held his first campaign rally in Charleston, South Carolina.",
+    "The Russian government strengthened security measures during the rally.",  # the rally is not the government's
+    "Russian police arrested fifty opposition supporters during the protest.",
+])
+def test_no_protest_by_the_wrong_side(sentence):
+    events = extract(sentence, published="2020-10-01")
+    assert not [e for e in events if e.cameo.startswith("14") and e.source.sector in ("GOV", "COP")], events

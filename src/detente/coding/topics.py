@@ -18,7 +18,7 @@ from ..knowledge import act_topics, cameo_codes, topic_cues, topic_refines
 OPEN_CODES = {"020", "030", "100", "120", "125"}
 # Words that belong to the actor, the time or the frame of the act, not to what it is about.
 SKIPPED_DEPS = {"nsubj", "nsubjpass", "csubj", "aux", "auxpass", "neg", "punct", "mark", "cc", "npadvmod", "advmod"}
-ACTOR_ENTITIES = {"PERSON", "GPE", "NORP", "DATE", "TIME"}
+ACTOR_ENTITIES = {"PERSON", "GPE", "NORP", "DATE", "TIME", "FAC", "LOC", "ORG", "WORK_OF_ART"}  # "Freedom Plaza" is no freedom
 # "Agree that disputes should be resolved by arbitration" shares an opinion (030); what a
 # promise or a demand says in a that-clause is the act promised or demanded.
 OPINION_VERBS = {"agree", "concur"}

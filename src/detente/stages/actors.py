@@ -32,7 +32,10 @@ PAIR_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "gov
 ROLE_NOUNS = {"leader", "president", "premier", "prime minister", "chancellor", "foreign minister", "defence minister",
               "defense minister", "king", "monarch", "head of state", "spokesman", "spokeswoman", "spokesperson"}
 GROUP_NOUNS = {"team", "group", "number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
-               "member", "members", "delegation", "unit", "contingent", "crowd", "band", "squad", "some", "many", "several"}
+               "member", "members", "delegation", "unit", "contingent", "crowd", "band", "squad", "some", "many", "several",
+               # "opposition supporters" are the opposition
+               "supporter", "supporters", "follower", "followers", "loyalist", "loyalists", "sympathizer",
+               "sympathizers", "sympathiser", "sympathisers", "backer", "backers"}
 OFFICE_TITLES = {"president", "vice president", "chairman", "chairwoman", "chair", "chairperson", "head", "heads", "leader",
                  "leaders", "director", "chief", "speaker", "secretary-general", "secretary general", "spokesman",
                  "spokeswoman", "spokesperson", "member", "members", "commander", "deputy", "official", "officials"}

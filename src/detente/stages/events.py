@@ -42,7 +42,9 @@ GIVING_VERBS = ("give", "provide", "offer")
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
-PURPOSE_NOUNS = {"protest", "defiance", "opposition", "solidarity", "support", "response"}
+# "in protest of X", "in defiance of X" name whom a protest is aimed at; "in support of X" names
+# an ally, never the target.
+PURPOSE_NOUNS = {"protest", "defiance", "opposition", "response"}
 # Nouns whose infinitive is done by whoever holds them ("reached a consensus to share data");
 # a request, appeal or offer "to X" is done by someone else.
 COMMITMENT_NOUNS = {"consensus", "decision", "step", "measure", "commitment", "pledge", "promise", "agreement",
@@ -107,6 +109,8 @@ class EventFinder:
                 if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                     return self.actors.actors(verb.head), f"relative clause on '{verb.head.text}'"
                 found = self.actors.actors(child)
+                if not found and self._protest_clause(verb):
+                    return self._protesters_by_venue(verb, child)
                 return found, f"subject '{found[0].text if found else child.text}'"
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
@@ -167,6 +171,26 @@ class EventFinder:
                 found, why = self.subjects(head, depth + 1)
                 return found, f"{why} (via '{head.text}')" if found else why
         return [], "no subject"
+
+    def _protest_clause(self, verb) -> bool:
+        """ "rallied", "staged a protest": a verb that protests, or carries a protest noun."""
+        heads = [verb] + [c for c in verb.children if c.dep_ == "dobj"]
+        return any(rule.code.startswith("14") for head in heads for rule in self.rules_for(head))
+
+    def _protesters_by_venue(self, verb, subject) -> tuple[list[Actor], str]:
+        """ "Hundreds of opposition supporters rallied in Minsk": protesters whose own words name
+        no state are of the state where they protest."""
+        actor = self.actors.resolve(subject)
+        if actor is None or actor.country or not actor.sector:
+            return [], f"subject '{subject.text}', of no known state"
+        for prep, obj in self._prep_objects(verb, ("in", "outside", "across", "throughout")):
+            # "outside parliament in Tbilisi": the place may sit inside the phrase
+            place = next((a for t in obj.subtree for a in self.actors.actors(t) if a.country), None)
+            if place is not None:
+                located = replace(actor, country=place.country, confidence=round(actor.confidence * 0.8, 2),
+                                  basis=f"{actor.basis}; of {place.country}, where they protest ('{prep} {obj.text}')")
+                return [located], f"subject '{subject.text}', protesting '{prep} {obj.text}'"
+        return [], f"subject '{subject.text}', of no known state"
 
     def _prep_objects(self, token, preps) -> list[tuple[str, object]]:
         found = []
@@ -316,7 +340,10 @@ class EventFinder:
         elif not sources and noun.dep_ in ("dobj", "attr") and governor.pos_ in ("VERB", "AUX") and governor.lemma_.lower() in word_classes()["light"]:
             sources, why = self.subjects(governor)
             s_why = f"{why} of '{governor.text}'"
-        elif not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "upon"):
+        elif (not sources and noun.dep_ == "pobj" and governor.head.pos_ in ("VERB", "AUX") and governor.lower_ in ("after", "before", "during", "following", "since", "upon")
+              and not any(rule.code.startswith("14") for rule in self.rules_for(noun))):
+            # "Putin warned Japan during his visit" - but "police arrested fifty during the
+            # protest": a protest is seldom made by whoever acts around it.
             sources, why = self.subjects(governor.head)
             s_why = f"{why} of '{governor.head.text}' (the event noun's frame)"
         elif (not sources and noun.dep_ == "pobj" and governor.lower_ in ("on", "for")
@@ -951,6 +978,12 @@ class EventFinder:
                     for actor in self.actors.actors(token) + self.actors.modifier_actors(token):
                         if actor.country and not self._same(cand.source, actor):
                             return actor, f"'{actor.text}', in the protest's purpose ('{child.text} …')"
+                    own = self.actors.resolve(token)
+                    if own is not None and not own.country and own.sector in DOMESTIC_AUTHORITIES | {"LEG", "MIL"}:
+                        # "protested in Baghdad against the government": their own government
+                        own = replace(own, country=cand.source.country, confidence=round(own.confidence * 0.8, 2),
+                                      basis=f"{own.basis}; the protesters' own ({cand.source.country})")
+                        return own, f"'{own.text}', in the protest's purpose ('{child.text} …'), the protesters' own"
         return None, ""
 
     @staticmethod

@@ -30,6 +30,12 @@ CASES = [
     ("Hundreds of opposition supporters rallied in Minsk on Sunday.", "BLR", "141", None, "asserted", "2024-06-16"),
     ("Thousands of demonstrators staged a protest in Baghdad against the government.", "IRQ", "141", "IRQ", "asserted", None),
     ("Russian opposition supporters held a rally against the government in Moscow.", "RUS", "141", "RUS", "asserted", None),
+    # "had" carries an event noun; "between" names the parties of a passive; "of X, Y and Z" is each
+    ("Trump had a phone conversation with Turkish President Recep Tayyip Erdogan on Monday.", "USA", "04", "TUR", "asserted", "2024-06-17"),
+    ("A memorandum on the pipeline was signed between Cyprus, Greece and Israel.", "GRC", "057", "ISR", "asserted", None),
+    ("The delegations of Cyprus, Greece and Israel met for their trilateral summit in Athens.", "ISR", "040", "CYP", "asserted", None),
+    # a participle on a message is said by the message's author
+    ("Mike Pompeo posted a message on Twitter blaming Iran for the attacks.", "USA", "112", "IRN", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),

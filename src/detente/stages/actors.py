@@ -130,10 +130,25 @@ class ActorResolver:
             if t.i in self.plural:
                 found.extend(self.plural[t.i])
             elif actor is not None and actor.country:
-                found.extend(self.split_compound(t, actor))
+                found.extend(self._of_each(t, actor) or self.split_compound(t, actor))
             elif with_modifiers:
                 found.extend(self.modifier_actors(t))
         return found
+
+    def _of_each(self, head, actor: Actor) -> list[Actor]:
+        """ "The delegations of Cyprus, Greece and Israel": one such actor of each state listed."""
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj" or not obj.conjuncts:
+                    continue
+                states = [self.resolve(t) for t in (obj, *obj.conjuncts)]
+                if states[0] is None or states[0].country != actor.country:
+                    return []
+                return [replace(actor, country=s.country, basis=f"{actor.basis}; one of the states listed with 'of'")
+                        for s in states if s is not None and s.country]
+        return []
 
     def split_compound(self, head, actor: Actor) -> list[Actor]:
         """ "Hungarian and Romanian officials" are two actors, one for each country."""

@@ -42,6 +42,8 @@ GIVING_VERBS = ("give", "provide", "offer")
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
+MESSAGE_NOUNS = {"message", "statement", "letter", "tweet", "post", "note", "communique", "speech", "address", "report",
+                 "declaration", "video", "interview", "editorial", "article", "remarks", "comments", "release", "notice"}
 # "in protest of X", "in defiance of X" name whom a protest is aimed at; "in support of X" names
 # an ally, never the target.
 PURPOSE_NOUNS = {"protest", "defiance", "opposition", "response"}
@@ -128,6 +130,14 @@ class EventFinder:
                 if found:
                     return found, f"owner of the '{obj.text}' the passive names"
             return [], "passive with no agent"
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":
+            # "Pompeo posted a message on Twitter blaming Iran": the author of the message
+            message = verb.head
+            if message.dep_ == "pobj" and message.head.dep_ == "prep":
+                message = message.head.head
+            if message.lemma_.lower() in MESSAGE_NOUNS and message.head.pos_ in ("VERB", "AUX") and message.dep_ in ("dobj", "nsubjpass"):
+                found, why = self.subjects(message.head, depth + 1)
+                return found, f"{why}, author of the '{message.text}'"
         if verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.pos_ in ("NOUN", "PROPN"):
             # "Palestinian youths resorted to …" misparsed as a modifier of "youths": a finite
             # past tense is the noun's own act.
@@ -574,6 +584,12 @@ class EventFinder:
         if verb.lemma_.lower() in RECEIVING_VERBS and not self.match(verb, None):
             return self._received(verb)
         sources, s_why = self.subjects(verb)
+        if not sources and any(c.dep_ == "auxpass" for c in verb.children):
+            # "a memorandum was signed between Cyprus, Greece and Israel"
+            parties = [a for _, obj in self._prep_objects(verb, ("between", "among")) for a in self.actors.actors(obj)]
+            if len({a.country for a in parties}) >= 2:
+                return [c for rule, _ in self.match(verb, parties[0]) if rule.code in SYMMETRIC_CODES
+                        for c in self._pairwise(parties, verb, rule, f"'between' the parties of passive '{verb.text}'")][:30]
         relations = self._relation_nouns()
         mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in relations
                      and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
@@ -592,6 +608,10 @@ class EventFinder:
                 else:
                     rows_why = ""
                 targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code, source)
+                if len(sources) > 1:
+                    # "X, Y and Z met for their summit": "their" is the subjects themselves
+                    targets = [t for t in targets if not (t.text.lower() in POSSESSIVE_PRONOUNS | {"them", "themselves", "each other"}
+                                                          and t.country in {s.country for s in sources})]
                 complement = self._coded_complement(verb, rule)
                 if complement is None and mirrored is not None:
                     complement = mirrored[1]

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ..knowledge import cameo_codes, data_path, read_table
 
-NEIGHBOURS = 7
+NEIGHBOURS = 15
 MIN_SIMILARITY = 0.80  # below this, the nearest example is no evidence at all
 
 
@@ -106,6 +106,12 @@ def classify(sentence: str) -> Guess | None:
     votes: dict[str, float] = defaultdict(float)
     for i in top:
         votes[pairs[i][0]] += float(sims[i]) ** 8  # sharpen: the nearest examples count most
-    code = max(votes, key=votes.get)
+    # The family first, then the code within it: seven neighbours that say "some kind of
+    # threat" in five ways outvote two that agree on one kind of appeal.
+    families: dict[str, float] = defaultdict(float)
+    for code, vote in votes.items():
+        families[code[:2]] += vote
+    family = max(families, key=families.get)
+    code = max((c for c in votes if c[:2] == family), key=votes.get)
     best = max((i for i in top if pairs[i][0] == code), key=lambda i: sims[i])
     return Guess(code, round(float(sims[best]), 3), round(votes[code] / sum(votes.values()), 2), pairs[best][1])

@@ -19,11 +19,18 @@ pytestmark = pytest.mark.slow
     ("<s>Iran</s> threatened to attack <t>Israel</t>.", "1384", "THREATEN"),
     ("Senior <s>Hungarian</s> and <t>Romanian</t> officials agreed to cooperate on refugees.", "030", "AGREE"),
     ("<s>France</s> restored diplomatic ties with <t>Iran</t>.", "050", "SUPPORT"),
+    # pressure to act is a demand; pushing or pressing for something an appeal
+    ("<s>Turkish authorities</s> pressured <t>Greek fishermen</t> to leave the disputed waters.", "10", "REQUEST"),
+    ("<s>Kenya</s> pushed <t>the World Bank</t> for a larger loan.", "0231", "REQUEST"),
+    ("<s>The IAEA</s> dispatched inspectors to a nuclear plant in <t>Iran</t>.", "090", "ACCUSE"),
+    # "it" after a person stands for a state, never for the person
+    ("<s>German Chancellor Olaf Scholz</s> reminded <t>Serbia</t> that it must respect the border.", "10", "REQUEST"),
+    ("<s>A UN panel</s> concluded that <t>Myanmar</t> must allow aid workers into Rakhine.", "10", "REQUEST"),
 ])
 def test_marked_pairs(marked, cameo, plover, monkeypatch):
     monkeypatch.setenv("DETENTE_FALLBACK", "0")
     coding = code_pair(marked)
-    assert (coding.cameo, coding.plover) == (cameo, plover), coding.rationale
+    assert (coding.cameo[:len(cameo)], coding.plover) == (cameo, plover), coding.rationale
     record = coding.to_dict()
     assert {"cameo", "plover", "quad_class", "goldstein", "modality", "confidence"} <= set(record)
 

@@ -12,7 +12,7 @@ from ..knowledge.lexicon import word_classes
 SPEECH_VERBS = {
     "say", "state", "tell", "announce", "declare", "add", "note", "indicate", "stress", "write", "explain",
     "report", "confirm", "insist", "remark", "comment", "emphasize", "emphasise", "reiterate", "assert",
-    "tweet", "warn", "caution", "argue", "suggest", "believe", "think", "highlight", "signal", "maintain",
+    "tweet", "warn", "caution", "argue", "suggest", "believe", "think", "highlight", "signal", "maintain", "conclude",
 }
 NEGATING_GOVERNORS = {"refrain", "fail", "decline", "avoid", "stop", "cease", "abandon", "forgo", "halt", "reject", "deny", "refuse", "rule"}
 INTENT_GOVERNORS = {

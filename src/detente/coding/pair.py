@@ -119,11 +119,14 @@ def _pin(resolver, doc, given: list[tuple[list, Actor]]) -> None:
     resolver.plural = {}
     resolver.person_mentions, resolver.subject_mentions = [], []
     source_start = given[0][0][0].i if given and given[0][0] else None
+    source_is_person = bool(given) and (given[0][1].name is not None or any(t.ent_type_ == "PERSON" for t in given[0][0]))
     for token in doc:
         # A subject pronoun after the source ("Nigeria announced that it will withdraw…") is the
-        # source: the marked sentence is about it.
+        # source: the marked sentence is about it. "It" is never a person ("Chirac reminded
+        # Iraq that it must cooperate"), nor "he" or "she" a state.
         if (source_start is not None and token.i > source_start and token.pos_ == "PRON"
-                and token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in SUBJECT_PRONOUNS):
+                and token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in SUBJECT_PRONOUNS
+                and (token.lower_ in ("he", "she") if source_is_person else token.lower_ not in ("he", "she"))):
             resolver.cache[token.i] = given[0][1]
     for tokens, actor in given:
         ids = {t.i for t in tokens}

@@ -112,8 +112,8 @@ class ActorResolver:
             if actor is not None and actor.country:
                 if actor.name:
                     self.person_mentions.append((token.i, actor))
-                elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ != "PRON":
-                    self.subject_mentions.append((token.i, actor))
+                elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ != "PRON" and token.i not in self.person_ents:
+                    self.subject_mentions.append((token.i, actor))  # what "it" and "they" may stand for
         return self.cache[token.i]
 
     def actors(self, token, with_modifiers: bool = False) -> list[Actor]:

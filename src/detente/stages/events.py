@@ -941,6 +941,8 @@ class EventFinder:
             if not addressees:
                 # "a reminder to Iraq that it must cooperate": the one told is the one meant.
                 addressees = [a for _, obj in self._prep_objects(carrier, ("to",)) for a in self.actors.actors(obj)]
+                # "reminded Serbia that it must …", "told Iraq that it must …"
+                addressees = addressees or [a for obj in carrier.children if obj.dep_ in ("dobj", "dative") for a in self.actors.actors(obj)]
             rows = self.match(verb, None)
             code = _demand_code(rows[0][0].code) if rows else "100"
             for addressee in addressees:

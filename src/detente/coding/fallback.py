@@ -47,14 +47,11 @@ def available() -> bool:
 
 
 def examples() -> list[tuple[str, str]]:
-    """(code, text) pairs: every code's name as "A <name> B", then the written examples: the
-    lexicon test sentences (event_examples.tsv) and the paraphrases written for the classifier
-    alone (event_paraphrases_*.tsv), which teach it wordings the lexicon does not know."""
+    """(code, text) pairs: every code's name as "A <name> B", then the written examples."""
     rows = [(code, f"A: {c.name.lower()} B") for code, c in cameo_codes().items() if len(code) >= 3]
-    names = ["event_examples.tsv"] + sorted(p.name for p in data_path("").glob("event_paraphrases_*.tsv"))
-    for name in names:
-        if data_path(name).exists():
-            rows += [(row["code"], row["example"]) for _, row in read_table(name)]
+    path = data_path("event_examples.tsv")
+    if path.exists():
+        rows += [(row["code"], row["example"]) for _, row in read_table("event_examples.tsv")]
     return rows
 
 

@@ -36,6 +36,10 @@ CASES = [
     ("The delegations of Cyprus, Greece and Israel met for their trilateral summit in Athens.", "ISR", "040", "CYP", "asserted", None),
     # a participle on a message is said by the message's author
     ("Mike Pompeo posted a message on Twitter blaming Iran for the attacks.", "USA", "112", "IRN", "asserted", None),
+    # an appeal for action against a third party rallies opposition to it
+    ("Ukraine urged Germany to impose sanctions against Russia.", "UKR", "113", "RUS", "asserted", None),
+    # a threat that holds "unless" the target acts
+    ("Nigeria announced that it will withdraw its peacekeepers from Chad unless President Idriss Deby arranges a ceasefire.", "NGA", "13", "TCD", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),
@@ -193,3 +197,10 @@ def test_a_first_name_is_no_other_side():
 def test_no_protest_by_the_wrong_side(sentence):
     events = extract(sentence, published="2020-10-01")
     assert not [e for e in events if e.cameo.startswith("14") and e.source.sector in ("GOV", "COP")], events
+
+
+def test_what_an_appeal_asks_for_is_not_done():
+    events = extract("Russia urged Ukraine to withdraw its troops and release prisoners.", published="2024-06-21")
+    assert [e.cameo for e in events if e.source.country == "RUS"] and not [e for e in events if e.source.country == "UKR"], events
+    events = extract("Kenya called on Britain to help finance the dam.", published="2024-06-21")
+    assert not [e for e in events if e.cameo.startswith("07")], events

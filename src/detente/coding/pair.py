@@ -17,8 +17,9 @@ from ..knowledge import cameo
 from ..model import Actor, Article
 
 MARK = re.compile(r"</?[st]>")
-UNKNOWN = "---"
-SUBJECT_PRONOUNS = {"it", "they", "he", "she", "we"}  # CAMEO's code for an actor of unknown country
+UNKNOWN = "---"  # CAMEO's code for an actor of unknown country
+SUBJECT_PRONOUNS = {"it", "they", "he", "she", "we"}
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,12 @@ def _pin(resolver, doc, given: list[tuple[list, Actor]]) -> None:
         # A subject pronoun after the source ("Nigeria announced that it will withdraw…") is the
         # source: the marked sentence is about it. "It" is never a person ("Chirac reminded
         # Iraq that it must cooperate"), nor "he" or "she" a state.
+        # So is a possessive one ("the ILO reiterated its demand that Israel …").
+        subject = token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in SUBJECT_PRONOUNS
+        possessor = token.dep_ == "poss" and token.lower_ in POSSESSIVE_PRONOUNS
+        personal = token.lower_ in ("he", "she", "his", "her")
         if (source_start is not None and token.i > source_start and token.pos_ == "PRON"
-                and token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in SUBJECT_PRONOUNS
-                and (token.lower_ in ("he", "she") if source_is_person else token.lower_ not in ("he", "she"))):
+                and (subject or possessor) and (personal if source_is_person else not personal)):
             resolver.cache[token.i] = given[0][1]
     for tokens, actor in given:
         ids = {t.i for t in tokens}

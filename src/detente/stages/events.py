@@ -563,6 +563,19 @@ class EventFinder:
                 return mirrored, complement
         return None
 
+    def _rallied_against(self, verb, source: Actor) -> Actor | None:
+        """The party an appeal asks others to act against: "against X" in what is asked for."""
+        asked = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp", "dobj")]
+        asked += [o for p in verb.children if p.dep_ == "prep" and p.lower_ == "for" for o in p.children if o.dep_ == "pobj"]
+        for head in asked:
+            for token in head.subtree:
+                if token.dep_ == "prep" and token.lower_ == "against":
+                    for obj in token.children:
+                        found = [a for a in self.actors.actors(obj) if not self._same(a, source)]
+                        if obj.dep_ == "pobj" and found:
+                            return found[0]
+        return None
+
     def _received(self, verb) -> list[Candidate]:
         """ "The rebels received weapons from the government": what one receives from another,
         the other gave. Coded with the rows of 'give' and 'provide', giver as the source."""
@@ -607,7 +620,15 @@ class EventFinder:
                     rows_why = f"; the act named, '{act.text}', gives the subcode"
                 else:
                     rows_why = ""
+                opposed = self._rallied_against(verb, source) if rule.code[:2] == "02" else None
+                if opposed is not None:
+                    # "called for sanctions against Nigeria", "urged Arabs to mobilize against
+                    # Sharon": an appeal for action against a third party rallies opposition (113)
+                    rule = replace(rule, code="113")
+                    rows_why += f"; an appeal for action against '{opposed.text}' rallies opposition to it"
                 targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code, source)
+                if opposed is not None:
+                    targets, t_why = [opposed], f"'against {opposed.text}'"
                 if len(sources) > 1:
                     # "X, Y and Z met for their summit": "their" is the subjects themselves
                     targets = [t for t in targets if not (t.text.lower() in POSSESSIVE_PRONOUNS | {"them", "themselves", "each other"}
@@ -615,6 +636,9 @@ class EventFinder:
                 complement = self._coded_complement(verb, rule)
                 if complement is None and mirrored is not None:
                     complement = mirrored[1]
+                if complement is None and rule.code[:2] in ("02", "10", "11"):
+                    # what an appeal or a demand asks for is no event of the asker's own
+                    complement = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
                 if not targets and complement is not None:
                     # "Iran threatened to attack Israel": the threat is aimed where the attack is.
                     targets, why = self.verb_targets(complement, {t.i for t in verb.children if t.dep_ == "nsubj"}, rule.code)
@@ -668,7 +692,14 @@ class EventFinder:
         attack") and its object nouns ("ended mediation efforts"), when done by the same actor.
         A noun that says more within the verb's family wins instead ("launched an air strike":
         the strike's 195, not the launch's 190)."""
-        governed = {(c.governs, c.source.start) for c in cands if c.governs is not None and c.source is not None}
+        # The act a row codes with its verb, and the verbs that act chains to ("urged Britain to
+        # help finance the dam": "help" and "finance").
+        governed = {(t.i, c.source.start) for c in cands if c.governs is not None and c.source is not None
+                    for t in _chained(self.doc[c.governs])}
+        # What an appeal or a demand asks the addressee to do is asked, not done ("Russia
+        # urged Ukraine to withdraw its troops").
+        governed |= {(t.i, c.target.start) for c in cands if c.governs is not None and c.target is not None
+                     and c.code[:2] in ("02", "10") for t in _chained(self.doc[c.governs])}
         dropped: set[int] = set()
         for verb in cands:
             if not verb.governs_nouns or verb.source is None:
@@ -816,8 +847,10 @@ class EventFinder:
             future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in token.children)
             if not conditions or not future or token.lemma_.lower() in COOPERATIVE_WORDS:
                 continue
-            if not self._threatening(token):
-                continue  # "If the summit goes ahead, Egypt will host…" is a plan, not a threat
+            unless = any(m.dep_ == "mark" and m.lower_ == "unless" for c in conditions for m in c.children)
+            if not self._threatening(token) and not unless:
+                continue  # "If the summit goes ahead, Egypt will host…" is a plan, not a threat;
+                # "will withdraw its troops unless …" always threatens
             if any(c.dep_ == "neg" for c in token.children):
                 continue
             speaker_verb = token.head if token.dep_ in ("ccomp", "parataxis") and token.head.lemma_.lower() in SPEECH_VERBS else None
@@ -1097,6 +1130,18 @@ class EventFinder:
                             + ([f"target actor: {cand.target.basis}"] if cand.target else [])
                             + [f"modality {mod[0]}: {mod[1]}"]),
         )
+
+
+def _chained(verb) -> list:
+    """A verb, the verbs its infinitives and coordinated verbs chain to, and their objects
+    ("to launch an investigation": the investigation too)."""
+    out, todo = [], [verb]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        out += [c for c in node.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        todo += [c for c in node.children if c.dep_ in ("xcomp", "conj") and c.pos_ == "VERB"]
+    return out
 
 
 def _hyphen_forms(token) -> list[str]:

@@ -40,6 +40,9 @@ CASES = [
     ("Ukraine urged Germany to impose sanctions against Russia.", "UKR", "113", "RUS", "asserted", None),
     # a threat that holds "unless" the target acts
     ("Nigeria announced that it will withdraw its peacekeepers from Chad unless President Idriss Deby arranges a ceasefire.", "NGA", "13", "TCD", "asserted", None),
+    # a stance held ("is opposed to"); a suspension of links with a partner
+    ("Turkey is opposed to Swedish mediation in the talks with Armenia.", "TUR", "126", "SWE", "asserted", None),
+    ("Greece announced a suspension of air links with Libya on Monday.", "GRC", "160", "LBY", "asserted", "2024-06-17"),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),
@@ -204,3 +207,11 @@ def test_what_an_appeal_asks_for_is_not_done():
     assert [e.cameo for e in events if e.source.country == "RUS"] and not [e for e in events if e.source.country == "UKR"], events
     events = extract("Kenya called on Britain to help finance the dam.", published="2024-06-21")
     assert not [e for e in events if e.cameo.startswith("07")], events
+
+
+def test_the_sentence_verb_is_its_main_event_even_with_its_actors_unresolved(monkeypatch):
+    from detente.coding.pair import code_sentence
+
+    monkeypatch.setenv("DETENTE_FALLBACK", "0")
+    coding = code_sentence("Druze villagers of the plateau threatened to strike unless Israel rescinded its annexation.")
+    assert coding.cameo.startswith("13"), coding.rationale

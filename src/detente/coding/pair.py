@@ -313,6 +313,7 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
             token = token.head  # "staged demonstrations": the noun is its verb's event
         return sum(1 for _ in token.ancestors)
 
+    nobody = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
     if done:
         best = min(done, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
         # A trigger nearer the root whose target went unnamed is still the sentence's main event
@@ -321,10 +322,15 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
         if shallower:
             main = min(shallower, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
             return _coding(finder, main, main.source, main.target, "the trigger nearest the root; its target is unnamed", 0.8)
+        rooted = _rooted(finder, depth) if depth(best) > 0 else None
+        if rooted is not None:
+            return rooted
         return _coding(finder, best, best.source, best.target, "the sentence's coded event nearest its root", 1.0)
-    nobody = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
     if raw:
         best = min(raw, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
+        rooted = _rooted(finder, depth) if depth(best) > 0 else None
+        if rooted is not None:
+            return rooted
         return _coding(finder, best, best.source or nobody, best.target, "a trigger whose target the parse did not link", 0.6)
     bare = finder.bare_triggers()
     if bare:
@@ -342,3 +348,14 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
         best = min(bare, key=lambda c: (depth(c), c.anchor.i))
         return _coding(finder, best, nobody, None, "a known trigger whose row conditions the parse does not show", 0.4)
     return None
+
+
+def _rooted(finder, depth) -> PairCoding | None:
+    """The sentence's own verb, when it is a trigger whose actors went unresolved ("Druze
+    inhabitants threatened to strike unless Israel rescinded its annexation"): it is still what
+    the sentence reports, more than an event in a clause below it."""
+    rooted = [c for c in finder.bare_triggers() if depth(c) == 0]
+    if not rooted:
+        return None
+    nobody = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
+    return _coding(finder, rooted[0], nobody, None, "the sentence's own verb, whose actors the parse did not link", 0.6)

@@ -42,6 +42,7 @@ GIVING_VERBS = ("give", "provide", "offer")
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
+STATIVE_PASSIVES = {"oppose", "commit", "determine", "dedicate", "resolve"}  # "is opposed to", "is committed to"
 MESSAGE_NOUNS = {"message", "statement", "letter", "tweet", "post", "note", "communique", "speech", "address", "report",
                  "declaration", "video", "interview", "editorial", "article", "remarks", "comments", "release", "notice"}
 # "in protest of X", "in defiance of X" name whom a protest is aimed at; "in support of X" names
@@ -122,6 +123,16 @@ class EventFinder:
                     found = [a for o in objs for a in self.actors.modifier_actors(o)]
                     return found, "owner of the passive agent 'by'"
                 return found, "passive agent 'by'"
+        if verb.dep_ == "acomp" and verb.head.pos_ in ("AUX", "VERB") and depth < 4:
+            # "Turkey is opposed to …" parsed with "opposed" as the copula's complement
+            found, why = self.subjects(verb.head, depth + 1)
+            return found, f"{why} (via '{verb.head.text}')" if found else why
+        if verb.lemma_.lower() in STATIVE_PASSIVES:
+            # "Israel is opposed to French mediation": the passive subject holds the stance
+            held = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if held:
+                found = self.actors.actors(held[0])
+                return found, f"subject '{found[0].text if found else held[0].text}' of '{verb.text}'"
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             # "were killed in Israeli tank shelling": the attack named with its owner
             for prep, obj in self._prep_objects(verb, ("in", "during")):
@@ -338,6 +349,14 @@ class EventFinder:
             if found:
                 targets, t_why = found, f"'{prep} {found[0].text}'"
                 break
+        if not targets:
+            # "a suspension of air links with Serbia": the partner of what is suspended
+            for _, of_obj in self._prep_objects(noun, ("of",)):
+                for prep, obj in self._prep_objects(of_obj, ("with", "to", "against")):
+                    found = self.actors.actors(obj)
+                    if found:
+                        targets, t_why = found, f"'{prep} {found[0].text}' of '{of_obj.text}'"
+                        break
         if not sources:
             modifiers = self.actors.modifier_actors(noun)
             if len(modifiers) >= 2:
@@ -626,7 +645,8 @@ class EventFinder:
                     # Sharon": an appeal for action against a third party rallies opposition (113)
                     rule = replace(rule, code="113")
                     rows_why += f"; an appeal for action against '{opposed.text}' rallies opposition to it"
-                targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in ("nsubj",)}, rule.code, source)
+                subject_deps = ("nsubj", "nsubjpass") if verb.lemma_.lower() in STATIVE_PASSIVES else ("nsubj",)
+                targets, t_why = self.verb_targets(verb, {t.i for t in verb.children if t.dep_ in subject_deps}, rule.code, source)
                 if opposed is not None:
                     targets, t_why = [opposed], f"'against {opposed.text}'"
                 if len(sources) > 1:

@@ -43,6 +43,13 @@ CASES = [
     # a stance held ("is opposed to"); a suspension of links with a partner
     ("Turkey is opposed to Swedish mediation in the talks with Armenia.", "TUR", "126", "SWE", "asserted", None),
     ("Greece announced a suspension of air links with Libya on Monday.", "GRC", "160", "LBY", "asserted", "2024-06-17"),
+    # wanting another to act is an appeal to it; what another "must be ready to" do, a demand
+    ("Poland wants Germany to pay reparations for the war.", "POL", "025", "DEU", "asserted", None),
+    ("Erdogan said that the United States must be ready to mediate between Armenia and Azerbaijan.", "TUR", "108", "USA", "asserted", None),
+    ("The US Senate asked President Biden to help Ukraine.", "USA", "023", "USA", "asserted", None),
+    # a stated plan to tighten a blockade threatens one; a part in atrocities is a war crime
+    ("NATO confirmed on Wednesday it would tighten the naval blockade of Libya.", "NATO", "1381", "LBY", "intended", None),
+    ("The Kosovo prime minister was indicted by a Serbian court for his part in atrocities.", "SRB", "1124", "XKX", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),
@@ -215,3 +222,8 @@ def test_the_sentence_verb_is_its_main_event_even_with_its_actors_unresolved(mon
     monkeypatch.setenv("DETENTE_FALLBACK", "0")
     coding = code_sentence("Druze villagers of the plateau threatened to strike unless Israel rescinded its annexation.")
     assert coding.cameo.startswith("13"), coding.rationale
+
+
+def test_a_killing_in_shelling_is_one_event():
+    events = extract("Four children were killed in Israeli tank shelling in Gaza on Friday.", published="2024-06-21")
+    assert len([e for e in events if e.source.country == "ISR"]) == 1, events

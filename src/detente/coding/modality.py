@@ -18,7 +18,7 @@ NEGATING_GOVERNORS = {"refrain", "fail", "decline", "avoid", "stop", "cease", "a
 INTENT_GOVERNORS = {
     "consider", "plan", "intend", "pledge", "promise", "vow", "aim", "seek", "want", "weigh", "mull", "threaten",
     "propose", "prepare", "decide", "hope", "explore", "offer", "agree", "try", "attempt", "wish", "commit",
-    "reconsider", "contemplate", "look", "mean", "resolve", "determine", "push", "strive", "tend",
+    "reconsider", "contemplate", "look", "mean", "resolve", "determine", "push", "strive", "tend", "swear",
     "bid", "effort", "intention", "proposal", "readiness", "willingness", "ready", "willing",
     "consensus", "agreement", "deal", "decision", "commitment", "accord", "understanding",
 }

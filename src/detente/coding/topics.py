@@ -64,11 +64,22 @@ def _infinitive(clause) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
+HELPING_A_PARTY = "!help-a-party"  # the cue for "help Iran", "assist the Kurds"
+
+
+def _helps_a_party(token) -> bool:
+    """ "asked Obama to help Iran": help given to a party is aid; "help end the war" is not."""
+    return token.lemma_.lower() in ("help", "assist", "aid", "support") and token.pos_ == "VERB" and any(
+        c.dep_ == "dobj" and c.ent_type_ in ("GPE", "NORP", "ORG") for c in token.children)
+
+
 def _matches(word: tuple[str, str | None], token) -> bool:
     lemma, pos = word
     if pos is not None and token.pos_ != pos:
         return False
     forms = (token.lemma_.lower(), token.lower_)
+    if lemma == HELPING_A_PARTY:
+        return _helps_a_party(token)
     if lemma.startswith("@"):
         return any(form in word_classes()[lemma[1:]] for form in forms)
     return lemma in forms

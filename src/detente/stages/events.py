@@ -42,6 +42,7 @@ GIVING_VERBS = ("give", "provide", "offer")
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
+ROLE_NOUNS = {"part", "role", "involvement", "participation", "complicity"}
 STATIVE_PASSIVES = {"oppose", "commit", "determine", "dedicate", "resolve"}  # "is opposed to", "is committed to"
 MESSAGE_NOUNS = {"message", "statement", "letter", "tweet", "post", "note", "communique", "speech", "address", "report",
                  "declaration", "video", "interview", "editorial", "article", "remarks", "comments", "release", "notice"}
@@ -86,6 +87,7 @@ class Candidate:
     notarget: bool = False
     governs: int | None = None  # the complement verb this event's row already codes
     governs_nouns: frozenset = frozenset()  # object nouns this event's row already codes
+    means: frozenset = frozenset()  # attacks a passive names as its means: the same event
 
 
 class EventFinder:
@@ -173,7 +175,7 @@ class EventFinder:
                 objects = [c for c in head.children if c.dep_ == "dobj"]
                 if passive_subject:
                     return self.actors.actors(passive_subject[0]), f"subject of '{head.text}'"
-                if objects and self.actors.actors(objects[0]) and head.lemma_.lower() in ("urge", "ask", "call", "force", "order", "tell", "allow", "help", "encourage", "press"):
+                if objects and self.actors.actors(objects[0]) and head.lemma_.lower() in ("urge", "ask", "call", "force", "order", "tell", "allow", "help", "encourage", "press", "want", "wish", "pressure", "push", "persuade", "convince", "invite", "request", "require"):
                     return self.actors.actors(objects[0]), f"object of '{head.text}'"
             if verb.dep_ == "conj" and not any(c.dep_ == "auxpass" for c in verb.children):
                 shared = [c for c in head.children if c.dep_ == "nsubjpass"]
@@ -406,7 +408,14 @@ class EventFinder:
         return sources, targets, s_why, t_why, False
 
     def adjective_arguments(self, adj) -> tuple[list[Actor], list[Actor], str, str]:
-        """ "X stated that it was unacceptable for Y to…": the speaker judges Y."""
+        """ "X stated that it was unacceptable for Y to…": the speaker judges Y. "The US is ready
+        to mediate": a readiness is its holder's."""
+        complement = next((c for c in adj.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if complement is not None and adj.dep_ == "acomp" and adj.head.pos_ in ("AUX", "VERB"):
+            holders, why = self.subjects(adj.head)
+            if holders:
+                targets, t_why = self.verb_targets(complement, {t.i for t in adj.head.children if t.dep_ == "nsubj"}, "030", holders[0])
+                return holders, targets, why, f"{t_why} of '{complement.text}'" if targets else ""
         node = adj
         speaker: list[Actor] = []
         s_why = ""
@@ -440,7 +449,8 @@ class EventFinder:
         for child in token.children:
             if child.dep_ in ("amod", "compound", "nmod") or (child.dep_ == "nummod"):
                 words |= {child.lemma_.lower(), child.lower_}
-            elif child.dep_ == "prep" and child.lower_ == "of" and depth < 2:
+            elif child.dep_ == "prep" and (child.lower_ == "of" or (child.lower_ == "in" and token.lemma_.lower() in ROLE_NOUNS)) and depth < 2:
+                # "for his part in atrocities": what one had a part in
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         words |= EventFinder._words(obj, depth + 1)
@@ -452,6 +462,9 @@ class EventFinder:
         if token.pos_ in ("NOUN", "PROPN"):
             return [token]
         objs = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd") or (c.dep_ == "nsubjpass")]
+        # "wants Germany to pay", parsed as an infinitive clause with its own subject: that
+        # subject is the verb's object
+        objs += [s for c in token.children if c.dep_ == "ccomp" and _infinitive(c) for s in c.children if s.dep_ == "nsubj"]
         return [o2 for o in objs for o2 in (o, *o.conjuncts)]
 
     def _condition_holds(self, cond, token, obj, source: Actor | None) -> bool:
@@ -470,7 +483,10 @@ class EventFinder:
         if cond.key == "prt":
             return any(c.dep_ == "prt" and c.lower_ in cond.words for c in token.children)
         if cond.key == "xcomp":
-            return any(c.dep_ in ("xcomp",) and (any_word or c.lemma_.lower() in cond.words) for c in token.children)
+            # "wants Germany to pay" is parsed both ways: an object and an infinitive, or an
+            # infinitive clause with its own subject
+            return any((c.dep_ == "xcomp" or (c.dep_ == "ccomp" and _infinitive(c))) and (any_word or c.lemma_.lower() in cond.words)
+                       for c in token.children)
         if cond.key == "gov":
             return token.dep_ in ("dobj", "nsubjpass", "pobj", "attr") and token.head.lemma_.lower() in cond.words
         if cond.key == "subj":
@@ -658,7 +674,7 @@ class EventFinder:
                     complement = mirrored[1]
                 if complement is None and rule.code[:2] in ("02", "10", "11"):
                     # what an appeal or a demand asks for is no event of the asker's own
-                    complement = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+                    complement = next((c for c in verb.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (c.dep_ == "ccomp" and _infinitive(c)))), None)
                 if not targets and complement is not None:
                     # "Iran threatened to attack Israel": the threat is aimed where the attack is.
                     targets, why = self.verb_targets(complement, {t.i for t in verb.children if t.dep_ == "nsubj"}, rule.code)
@@ -668,7 +684,7 @@ class EventFinder:
                     cand = Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), source, target,
                                      [f"trigger '{verb.text}': {rule.describe()}{rows_why}", f"source: {s_why}"],
                                      carry=rule.carry, notarget=rule.notarget, governs=governs,
-                                     governs_nouns=self._coded_nouns(verb, rule, obj))
+                                     governs_nouns=self._coded_nouns(verb, rule, obj), means=self._means_of_passive(verb))
                     if target is not None:
                         cand.why.append(f"target: {t_why}")
                     if cand.code in WORDS_WHEN_PERSONAL and source.name and target is not None and target.name:
@@ -692,7 +708,16 @@ class EventFinder:
         verbs as one event, so the complement is no event of its own."""
         if not any(c.key == "xcomp" for c in rule.conditions):
             return None
-        return next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        return next((c for c in verb.children if c.dep_ == "xcomp" or (c.dep_ == "ccomp" and _infinitive(c))), None)
+
+    def _means_of_passive(self, verb) -> frozenset:
+        """ "Five were killed in Israeli tank shelling": the shelling is the killing, one event."""
+        if not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
+            return frozenset()
+        means = {obj.i for _, obj in self._prep_objects(verb, ("in", "during", "by")) if obj.lemma_.lower() in ATTACK_NOUNS}
+        # the same misparsed as a participle: "killed in Israeli tank shelling" -> advcl "shelling"
+        means |= {c.i for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG" and c.lower_ in ATTACK_NOUNS}
+        return frozenset(means)
 
     @staticmethod
     def _coded_nouns(verb, rule, obj) -> frozenset:
@@ -741,6 +766,10 @@ class EventFinder:
                     if acted_on is not None:
                         verb.target = acted_on
                         verb.why.append(f"target: {acted_on.text!r}, named with the object '{noun.anchor.text}'")
+        for verb in cands:
+            # "were killed in Israeli tank shelling" reports one event, by the verb
+            dropped |= {id(n) for n in cands if n.anchor.i in verb.means and n.source is not None
+                        and verb.source is not None and self._same(n.source, verb.source)}
         self._fold_protest_purposes(cands, dropped)
         return [c for c in cands if id(c) not in dropped
                 and not (c.source is not None and (c.anchor.i, c.source.start) in governed)]
@@ -907,7 +936,9 @@ class EventFinder:
         cands.extend(self._claims(cands))
         for cand in cands:
             anchor = cand.anchor
-            if cand.source is None or anchor.pos_ != "VERB" or anchor.dep_ not in ("ccomp", "acl"):
+            while anchor.dep_ in ("xcomp", "acomp") and anchor.head.pos_ in ("VERB", "AUX", "ADJ"):
+                anchor = anchor.head  # "the US must be ready to mediate": the clause that must
+            if cand.source is None or anchor.pos_ not in ("VERB", "AUX") or anchor.dep_ not in ("ccomp", "acl"):
                 continue
             speech = anchor.head
             lemma = speech.lemma_.lower()
@@ -1150,6 +1181,10 @@ class EventFinder:
                             + ([f"target actor: {cand.target.basis}"] if cand.target else [])
                             + [f"modality {mod[0]}: {mod[1]}"]),
         )
+
+
+def _infinitive(clause) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _chained(verb) -> list:

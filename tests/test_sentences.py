@@ -50,6 +50,10 @@ CASES = [
     # a stated plan to tighten a blockade threatens one; a part in atrocities is a war crime
     ("NATO confirmed on Wednesday it would tighten the naval blockade of Libya.", "NATO", "1381", "LBY", "intended", None),
     ("The Kosovo prime minister was indicted by a Serbian court for his part in atrocities.", "SRB", "1124", "XKX", "asserted", None),
+    # evacuating the wounded is aid; evacuating settlements a retreat; opening borders to people
+    ("UN helicopters evacuated the wounded from the Syrian town of Idlib on Friday.", "UNO", "073", "SYR", "asserted", None),
+    ("Israel will evacuate its settlements in Lebanon.", "ISR", "035", "LBN", "expected", None),
+    ("Poland opened its borders to refugees from Ukraine.", "POL", "086", "UKR", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),
@@ -227,3 +231,8 @@ def test_the_sentence_verb_is_its_main_event_even_with_its_actors_unresolved(mon
 def test_a_killing_in_shelling_is_one_event():
     events = extract("Four children were killed in Israeli tank shelling in Gaza on Friday.", published="2024-06-21")
     assert len([e for e in events if e.source.country == "ISR"]) == 1, events
+
+
+def test_mobilizing_voters_is_no_military_mobilization():
+    events = extract("Saudi Arabia mobilized pressure groups in the United States to support Palestinians.", published="2024-06-21")
+    assert not [e for e in events if e.cameo.startswith("15")], events

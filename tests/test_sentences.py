@@ -54,6 +54,11 @@ CASES = [
     ("UN helicopters evacuated the wounded from the Syrian town of Idlib on Friday.", "UNO", "073", "SYR", "asserted", None),
     ("Israel will evacuate its settlements in Lebanon.", "ISR", "035", "LBN", "expected", None),
     ("Poland opened its borders to refugees from Ukraine.", "POL", "086", "UKR", "asserted", None),
+    # a petition drive, a work boycott, police patrols ordered, an attempt on a life, a vow to fight
+    ("Georgian opposition activists began collecting signatures against the Georgian government.", "GEO", "140", "GEO", "asserted", None),
+    ("Armenian workers shunned work on Monday to protest against the Armenian government.", "ARM", "143", "ARM", "asserted", "2024-06-17"),
+    ("The Pakistani government ordered patrols by police after riots in Karachi.", "PAK", "153", None, "asserted", None),
+    ("Ethnic Serb rebels have sworn to fight until they gain control of villages near Kosovo's border.", "SRB", "138", "XKX", "intended", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),
@@ -236,3 +241,15 @@ def test_a_killing_in_shelling_is_one_event():
 def test_mobilizing_voters_is_no_military_mobilization():
     events = extract("Saudi Arabia mobilized pressure groups in the United States to support Palestinians.", published="2024-06-21")
     assert not [e for e in events if e.cameo.startswith("15")], events
+
+
+def test_an_attempt_on_a_life_is_attempted_assassination(monkeypatch):
+    from detente.coding.pair import code_sentence
+
+    monkeypatch.setenv("DETENTE_FALLBACK", "0")
+    assert code_sentence("An attempt to assassinate the governor of Kherson was thwarted by Ukrainian police.").cameo == "185"
+
+
+def test_meeting_demands_is_no_meeting():
+    events = extract("Belgrade met the demands of Serbian teachers for higher wages.", published="2024-06-21")
+    assert not [e for e in events if e.cameo.startswith("04")], events

@@ -90,6 +90,8 @@ def _governor_cue(governor, child) -> tuple[str, str] | None:
     if forms & ALLEGE_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("acl", "ccomp", "advcl"):
         return "alleged", f"'{governor.text} that'"
     if forms & INTENT_GOVERNORS and (child.dep_ in ("xcomp", "pcomp", "dobj", "ccomp")
+                                     or (child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+                                         and governor.lemma_.lower() in ("swear", "vow", "pledge", "promise", "threaten"))
                                      or (governor.pos_ == "NOUN" and child.dep_ == "acl")
                                      or (child.dep_ == "prep" and child.lower_ in ("of", "for", "on", "about"))):
         return "intended", f"'{governor.text}'"

@@ -485,8 +485,8 @@ class EventFinder:
         if cond.key == "xcomp":
             # "wants Germany to pay" is parsed both ways: an object and an infinitive, or an
             # infinitive clause with its own subject
-            return any((c.dep_ == "xcomp" or (c.dep_ == "ccomp" and _infinitive(c))) and (any_word or c.lemma_.lower() in cond.words)
-                       for c in token.children)
+            return any((c.dep_ == "xcomp" or (c.dep_ in ("ccomp", "acl") and _infinitive(c))) and (any_word or c.lemma_.lower() in cond.words)
+                       for c in token.children)  # a noun's too: "an attempt to assassinate"
         if cond.key == "gov":
             return token.dep_ in ("dobj", "nsubjpass", "pobj", "attr") and token.head.lemma_.lower() in cond.words
         if cond.key == "subj":

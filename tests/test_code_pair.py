@@ -26,6 +26,9 @@ pytestmark = pytest.mark.slow
     # "it" after a person stands for a state, never for the person
     ("<s>German Chancellor Olaf Scholz</s> reminded <t>Serbia</t> that it must respect the border.", "10", "REQUEST"),
     ("<s>A UN panel</s> concluded that <t>Myanmar</t> must allow aid workers into Rakhine.", "10", "REQUEST"),
+    # a mark inside "tens of thousands of …" is who acts; a protest's stated demands fold into it
+    ("Tens of thousands of <s>Serbian students</s> staged protests to demand the resignation of <t>President Vucic</t>.", "1411", "PROTEST"),
+    ("Young <s>Georgians</s> blocked roads to press their demands for greater freedom from <t>the Georgian government</t>.", "1443", "PROTEST"),
 ])
 def test_marked_pairs(marked, cameo, plover, monkeypatch):
     monkeypatch.setenv("DETENTE_FALLBACK", "0")

@@ -113,7 +113,7 @@ def _span_tokens(doc, span: tuple[int, int]) -> list:
 def _pin(resolver, doc, given: list[tuple[list, Actor]]) -> None:
     """Make the marked spans the only actors: their tokens, and the noun phrases they modify
     ("<s>Hungarian</s> officials"), resolve to the given actor; nothing else resolves."""
-    from ..stages.actors import np_tokens
+    from ..stages.actors import GROUP_NOUNS, np_tokens
 
     resolver.cache = {t.i: None for t in doc}
     given = [(tokens, actor) for tokens, actor in given if tokens]
@@ -140,6 +140,11 @@ def _pin(resolver, doc, given: list[tuple[list, Actor]]) -> None:
             if t.i not in ids and t.pos_ in ("NOUN", "PROPN", "PRON") and ids & {n.i for n in np_tokens(t)}:
                 if resolver.cache.get(t.i) is None:
                     resolver.cache[t.i] = actor
+            elif t.i not in ids and t.pos_ == "NOUN" and resolver.cache.get(t.i) is None and any(
+                    p.dep_ == "prep" and (p.lower_ == "of" or (p.lower_ in ("in", "from") and t.lemma_.lower() not in GROUP_NOUNS))
+                    and ids & {n.i for o in p.children for n in np_tokens(o)} for p in t.children):
+                # "tens of thousands of <s>students</s>", "demonstrators in <s>Baghdad</s>"
+                resolver.cache[t.i] = actor
 
 
 def _path_distance(a, b) -> int:

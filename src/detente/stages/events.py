@@ -781,7 +781,9 @@ class EventFinder:
         for protest in cands:
             if protest.code[:2] != "14" or protest.source is None or id(protest) in dropped:
                 continue
-            purposes = {c.i for carrier in _carriers(protest.anchor) for c in carrier.children if c.dep_ in ("advcl", "xcomp")}
+            # the purpose clause, and the act it names ("to press their demands for freedom")
+            purposes = {t.i for carrier in _carriers(protest.anchor) for c in carrier.children if c.dep_ in ("advcl", "xcomp")
+                        for t in _chained(c)}
             for other in cands:
                 if other is protest or other.anchor.i not in purposes or other.code[:2] not in VERBAL_PURPOSES:
                     continue

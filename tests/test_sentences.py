@@ -59,6 +59,8 @@ CASES = [
     ("Armenian workers shunned work on Monday to protest against the Armenian government.", "ARM", "143", "ARM", "asserted", "2024-06-17"),
     ("The Pakistani government ordered patrols by police after riots in Karachi.", "PAK", "153", None, "asserted", None),
     ("Ethnic Serb rebels have sworn to fight until they gain control of villages near Kosovo's border.", "SRB", "138", "XKX", "intended", None),
+    # refusing to comply with a demand rejects its maker
+    ("Hamas refused to comply with a demand from the Egyptian president to release the hostages.", "PSE", "12", "EGY", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),

@@ -204,7 +204,7 @@ class EventFinder:
         """ "Hundreds of opposition supporters rallied in Minsk": protesters whose own words name
         no state are of the state where they protest."""
         actor = self.actors.resolve(subject)
-        if actor is None or actor.country or not actor.sector:
+        if actor is None or actor.country:
             return [], f"subject '{subject.text}', of no known state"
         for prep, obj in self._prep_objects(verb, ("in", "outside", "across", "throughout")):
             # "outside parliament in Tbilisi": the place may sit inside the phrase

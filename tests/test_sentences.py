@@ -255,3 +255,8 @@ def test_an_attempt_on_a_life_is_attempted_assassination(monkeypatch):
 def test_meeting_demands_is_no_meeting():
     events = extract("Belgrade met the demands of Serbian teachers for higher wages.", published="2024-06-21")
     assert not [e for e in events if e.cameo.startswith("04")], events
+
+
+def test_wanting_a_thing_is_no_appeal():
+    events = extract("Biden argued that the President did not want the election to take place.", published="2020-10-01")
+    assert not [e for e in events if e.cameo.startswith("02")], events

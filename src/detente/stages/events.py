@@ -42,6 +42,7 @@ GIVING_VERBS = ("give", "provide", "offer")
 MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
+ACTOR_WORD = "*actor*"  # the one word of class @actor (word_classes_01_05.tsv)
 ROLE_NOUNS = {"part", "role", "involvement", "participation", "complicity"}
 STATIVE_PASSIVES = {"oppose", "commit", "determine", "dedicate", "resolve"}  # "is opposed to", "is committed to"
 MESSAGE_NOUNS = {"message", "statement", "letter", "tweet", "post", "note", "communique", "speech", "address", "report",
@@ -470,6 +471,8 @@ class EventFinder:
     def _condition_holds(self, cond, token, obj, source: Actor | None) -> bool:
         any_word = "*" in cond.words
         if cond.key == "obj":
+            if ACTOR_WORD in cond.words:  # obj=@actor: the object is a party, not a thing
+                return obj is not None and bool(self.actors.actors(obj))
             return obj is not None and (any_word or bool(self._words(obj) & cond.words))
         if cond.key == "prep":
             return any(p.lower_ in cond.words for p in token.children if p.dep_ in ("prep", "dative", "agent"))

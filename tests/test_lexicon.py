@@ -58,6 +58,7 @@ def test_our_sentences_code_as_written(path, monkeypatch):
     ("Australia can seize the opportunity to court investors from India.", "17"),
     ("Kenya vowed to fight corruption with help from Britain.", "19"),
     ("The US Senate killed the bill on aid to Ukraine.", "18"),
+    ("The Austrian court demonstrated a shocking ignorance of the technology.", "14"),
 ])
 def test_idioms_are_no_events(sentence, code):
     """Rows with code '-' (triggers_idioms.tsv) stop a trigger word in a sense that is no event."""

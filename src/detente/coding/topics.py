@@ -50,7 +50,7 @@ def act_words(anchor, purposes: bool, skip_spans=()) -> list[tuple[int, object]]
 
     for carrier in carriers:
         for child in carrier.children:
-            if child.i in seen or child.dep_ in SKIPPED_DEPS or (child.dep_ == "advcl" and not purposes and not _infinitive(child)):
+            if child.i in seen or child.dep_ in SKIPPED_DEPS or (child.dep_ == "advcl" and not purposes and not infinitive(child)):
                 continue
             if child.dep_ == "ccomp" and carrier.lemma_.lower() in OPINION_VERBS:
                 continue
@@ -58,7 +58,7 @@ def act_words(anchor, purposes: bool, skip_spans=()) -> list[tuple[int, object]]
     return words
 
 
-def _infinitive(clause) -> bool:
+def infinitive(clause) -> bool:
     """ "appealed to France to help …": an infinitive says what is asked, whatever the parse
     calls it; "as he succeeded Milosevic" is only the time of the act."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)

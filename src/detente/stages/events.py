@@ -465,7 +465,7 @@ class EventFinder:
         objs = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd") or (c.dep_ == "nsubjpass")]
         # "wants Germany to pay", parsed as an infinitive clause with its own subject: that
         # subject is the verb's object
-        objs += [s for c in token.children if c.dep_ == "ccomp" and _infinitive(c) for s in c.children if s.dep_ == "nsubj"]
+        objs += [s for c in token.children if c.dep_ == "ccomp" and topics.infinitive(c) for s in c.children if s.dep_ == "nsubj"]
         return [o2 for o in objs for o2 in (o, *o.conjuncts)]
 
     def _condition_holds(self, cond, token, obj, source: Actor | None) -> bool:
@@ -488,7 +488,7 @@ class EventFinder:
         if cond.key == "xcomp":
             # "wants Germany to pay" is parsed both ways: an object and an infinitive, or an
             # infinitive clause with its own subject
-            return any((c.dep_ == "xcomp" or (c.dep_ in ("ccomp", "acl") and _infinitive(c))) and (any_word or c.lemma_.lower() in cond.words)
+            return any((c.dep_ == "xcomp" or (c.dep_ in ("ccomp", "acl") and topics.infinitive(c))) and (any_word or c.lemma_.lower() in cond.words)
                        for c in token.children)  # a noun's too: "an attempt to assassinate"
         if cond.key == "gov":
             return token.dep_ in ("dobj", "nsubjpass", "pobj", "attr") and token.head.lemma_.lower() in cond.words
@@ -677,7 +677,7 @@ class EventFinder:
                     complement = mirrored[1]
                 if complement is None and rule.code[:2] in ("02", "10", "11"):
                     # what an appeal or a demand asks for is no event of the asker's own
-                    complement = next((c for c in verb.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (c.dep_ == "ccomp" and _infinitive(c)))), None)
+                    complement = next((c for c in verb.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (c.dep_ == "ccomp" and topics.infinitive(c)))), None)
                 if not targets and complement is not None:
                     # "Iran threatened to attack Israel": the threat is aimed where the attack is.
                     targets, why = self.verb_targets(complement, {t.i for t in verb.children if t.dep_ == "nsubj"}, rule.code)
@@ -711,7 +711,7 @@ class EventFinder:
         verbs as one event, so the complement is no event of its own."""
         if not any(c.key == "xcomp" for c in rule.conditions):
             return None
-        return next((c for c in verb.children if c.dep_ == "xcomp" or (c.dep_ == "ccomp" and _infinitive(c))), None)
+        return next((c for c in verb.children if c.dep_ == "xcomp" or (c.dep_ == "ccomp" and topics.infinitive(c))), None)
 
     def _means_of_passive(self, verb) -> frozenset:
         """ "Five were killed in Israeli tank shelling": the shelling is the killing, one event."""
@@ -1186,10 +1186,6 @@ class EventFinder:
                             + ([f"target actor: {cand.target.basis}"] if cand.target else [])
                             + [f"modality {mod[0]}: {mod[1]}"]),
         )
-
-
-def _infinitive(clause) -> bool:
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _chained(verb) -> list:

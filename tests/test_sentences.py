@@ -61,6 +61,10 @@ CASES = [
     ("Ethnic Serb rebels have sworn to fight until they gain control of villages near Kosovo's border.", "SRB", "138", "XKX", "intended", None),
     # refusing to comply with a demand rejects its maker
     ("Hamas refused to comply with a demand from the Egyptian president to release the hostages.", "PSE", "12", "EGY", "asserted", None),
+    # attending a summit, battling for a base, stopping work
+    ("Obama is scheduled to attend a summit in Switzerland on Iran.", "USA", "036", "CHE", "expected", None),
+    ("Vietnamese and Cambodian forces were battling for control of a base near the border.", "KHM", "190", "VNM", "asserted", None),
+    ("Some 500,000 Serbian workers stopped work on Monday over a controversial law.", "SRB", "143", None, "asserted", "2024-06-17"),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),

@@ -65,6 +65,11 @@ CASES = [
     ("Obama is scheduled to attend a summit in Switzerland on Iran.", "USA", "036", "CHE", "expected", None),
     ("Vietnamese and Cambodian forces were battling for control of a base near the border.", "KHM", "190", "VNM", "asserted", None),
     ("Some 500,000 Serbian workers stopped work on Monday over a controversial law.", "SRB", "143", None, "asserted", "2024-06-17"),
+    # a government acts on its own country's people; allowing a rally eases dissent; closing a newspaper
+    ("The Sudanese government lifted the curfew in Sudan on Monday.", "SDN", "0813", "SDN", "asserted", "2024-06-17"),
+    ("Bashir has taken steps to enhance political freedoms in Sudan.", "SDN", "0811", "SDN", "asserted", None),
+    ("The Pakistani interior minister allowed opposition leader Imran Khan to hold a rally in Lahore.", "PAK", "082", "PAK", "asserted", None),
+    ("The Nicaraguan government ordered the opposition newspaper La Prensa to suspend publication.", "NIC", "1721", "NIC", "asserted", None),
     # conjunctions
     ("Russia and North Korea signed a defense pact on Wednesday.", "RUS", "057", "PRK", "asserted", "2024-06-19"),
     ("Russia and North Korea signed a defense pact on Wednesday.", "PRK", "057", "RUS", "asserted", "2024-06-19"),

@@ -290,9 +290,9 @@ class EventFinder:
                              if (source is None or not self._same(source, a)) and a.text.lower() not in POSSESSIVE_PRONOUNS]
                     if found:
                         return found, f"owner of '{child.text}'"
-        if code[:2] in ADDRESSEE_ROOTS:
+        if code[:2] in ADDRESSEE_ROOTS or code[:2] == "08":
             # "demanded that the US cancel the sale": a demand or an appeal is aimed at the one
-            # asked to act.
+            # asked to act; "allowed the opposition leader to hold a rally", at the one allowed.
             for clause in verb.children:
                 if clause.dep_ == "ccomp":
                     for subj in clause.children:
@@ -1057,7 +1057,9 @@ class EventFinder:
                 cand.confidence *= 0.75
             if cand.source is None:
                 continue
-            if cand.target is not None and not keep_same and self._same(cand.source, cand.target):
+            if cand.target is not None and not keep_same and self._same(cand.source, cand.target) and not (
+                    cand.code.startswith(TERRITORIAL_CODES) and cand.target.sector is None and cand.source.sector is not None):
+                # ("eased restrictions in Sudan": a government acts on its own country's people)
                 cand.target = None
             if cand.target is None and cand.code[:2] == "14":
                 cand.target, why = self._protested(cand)

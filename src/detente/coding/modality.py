@@ -22,6 +22,9 @@ INTENT_GOVERNORS = {
     "bid", "effort", "intention", "proposal", "readiness", "willingness", "ready", "willing",
     "consensus", "agreement", "deal", "decision", "commitment", "accord", "understanding",
 }
+# Verbs of vowing, whose infinitive the parser sometimes hangs as an adverbial clause ("have sworn
+# to fight until …").
+VOWING_GOVERNORS = {"swear", "vow", "pledge", "promise", "threaten"}
 EXPECT_GOVERNORS = {"expect", "schedule", "slate", "set", "due", "poise", "anticipate", "bind", "likely", "about"}
 ALLEGE_GOVERNORS = {"claim", "allege", "accuse", "suspect", "charge", "purport", "rumor", "rumour"}
 ALLEGE_NOUNS = {"evidence", "allegation", "allegations", "claim", "claims", "report", "reports", "suspicion", "accusation", "rumour", "rumor", "sign", "signs"}
@@ -32,6 +35,12 @@ FUTURE_MODALS = {"will", "shall", "'ll", "wo"}
 ALLEGE_ADVERBS = {"allegedly", "reportedly", "purportedly", "supposedly", "apparently"}
 NEGATION_WORDS = {"not", "n't", "never", "no", "neither", "nor"}
 CLAUSE_LINKS = {"xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl", "prep", "pobj", "dobj", "nsubj", "nsubjpass", "attr", "acomp", "csubj", "amod", "compound", "appos"}
+
+
+def infinitive(clause) -> bool:
+    """ "appealed to France to help …": a clause with "to" is an infinitive, whatever the parse
+    calls it; "as he succeeded Milosevic" is only the time of the act."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _has_conditional_sibling(token) -> bool:
@@ -90,8 +99,7 @@ def _governor_cue(governor, child) -> tuple[str, str] | None:
     if forms & ALLEGE_NOUNS and governor.pos_ == "NOUN" and child.dep_ in ("acl", "ccomp", "advcl"):
         return "alleged", f"'{governor.text} that'"
     if forms & INTENT_GOVERNORS and (child.dep_ in ("xcomp", "pcomp", "dobj", "ccomp")
-                                     or (child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
-                                         and governor.lemma_.lower() in ("swear", "vow", "pledge", "promise", "threaten"))
+                                     or (child.dep_ == "advcl" and infinitive(child) and governor.lemma_.lower() in VOWING_GOVERNORS)
                                      or (governor.pos_ == "NOUN" and child.dep_ == "acl")
                                      or (child.dep_ == "prep" and child.lower_ in ("of", "for", "on", "about"))):
         return "intended", f"'{governor.text}'"

@@ -18,6 +18,7 @@ from ..model import Actor, Article
 
 MARK = re.compile(r"</?[st]>")
 UNKNOWN = "---"  # CAMEO's code for an actor of unknown country
+NOBODY = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
 SUBJECT_PRONOUNS = {"it", "they", "he", "she", "we"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
 
@@ -318,7 +319,6 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
             token = token.head  # "staged demonstrations": the noun is its verb's event
         return sum(1 for _ in token.ancestors)
 
-    nobody = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
     if done:
         best = min(done, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
         # A trigger nearer the root whose target went unnamed is still the sentence's main event
@@ -327,20 +327,20 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
         if shallower:
             main = min(shallower, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
             return _coding(finder, main, main.source, main.target, "the trigger nearest the root; its target is unnamed", 0.8)
-        rooted = _rooted(finder, depth) if depth(best) > 0 else None
+        rooted = _rooted(finder, depth, best)
         if rooted is not None:
             return rooted
         return _coding(finder, best, best.source, best.target, "the sentence's coded event nearest its root", 1.0)
     if raw:
         best = min(raw, key=lambda c: (depth(c), -c.confidence, c.anchor.i))
-        rooted = _rooted(finder, depth) if depth(best) > 0 else None
+        rooted = _rooted(finder, depth, best)
         if rooted is not None:
             return rooted
-        return _coding(finder, best, best.source or nobody, best.target, "a trigger whose target the parse did not link", 0.6)
+        return _coding(finder, best, best.source or NOBODY, best.target, "a trigger whose target the parse did not link", 0.6)
     bare = finder.bare_triggers()
     if bare:
         best = min(bare, key=lambda c: (depth(c), c.anchor.i))
-        return _coding(finder, best, nobody, None, "a trigger whose actors the parse did not link", 0.5)
+        return _coding(finder, best, NOBODY, None, "a trigger whose actors the parse did not link", 0.5)
     parties = [m for m in article.mentions if m.country][:2]
     if parties:
         spans = [(m.start, m.end, letter) for m, letter in zip(parties, "AB")]
@@ -351,16 +351,17 @@ def code_sentence(text: str, published: date | None = None) -> PairCoding | None
     bare = finder.bare_triggers()
     if bare:
         best = min(bare, key=lambda c: (depth(c), c.anchor.i))
-        return _coding(finder, best, nobody, None, "a known trigger whose row conditions the parse does not show", 0.4)
+        return _coding(finder, best, NOBODY, None, "a known trigger whose row conditions the parse does not show", 0.4)
     return None
 
 
-def _rooted(finder, depth) -> PairCoding | None:
-    """The sentence's own verb, when it is a trigger whose actors went unresolved ("Druze
-    inhabitants threatened to strike unless Israel rescinded its annexation"): it is still what
-    the sentence reports, more than an event in a clause below it."""
+def _rooted(finder, depth, best) -> PairCoding | None:
+    """The sentence's own verb, when `best` lies below it and it is a trigger whose actors went
+    unresolved ("Druze inhabitants threatened to strike unless Israel rescinded its
+    annexation"): it is still what the sentence reports, more than an event in a clause below."""
+    if depth(best) == 0:
+        return None
     rooted = [c for c in finder.bare_triggers() if depth(c) == 0]
     if not rooted:
         return None
-    nobody = Actor("", 0, 0, UNKNOWN, None, None, 0.0, "no source linked")
-    return _coding(finder, rooted[0], nobody, None, "the sentence's own verb, whose actors the parse did not link", 0.6)
+    return _coding(finder, rooted[0], NOBODY, None, "the sentence's own verb, whose actors the parse did not link", 0.6)

@@ -10,8 +10,9 @@ takes the subcode of the topic its act names: "urged Belgium to extradite a mili
 """
 from __future__ import annotations
 
-from ..knowledge.lexicon import word_classes
 from ..knowledge import act_topics, cameo_codes, topic_cues, topic_refines
+from ..knowledge.lexicon import word_classes
+from .modality import infinitive
 
 # Codes that name a family and nothing more, and so may take any of its topics. "Reject a
 # proposal" (125) is one: a rejected proposal for free trade is 1211.
@@ -56,12 +57,6 @@ def act_words(anchor, purposes: bool, skip_spans=()) -> list[tuple[int, object]]
                 continue
             walk(child, 1)
     return words
-
-
-def infinitive(clause) -> bool:
-    """ "appealed to France to help …": an infinitive says what is asked, whatever the parse
-    calls it; "as he succeeded Milosevic" is only the time of the act."""
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 HELPING_A_PARTY = "!help-a-party"  # the cue for "help Iran", "assist the Kurds"
@@ -110,7 +105,6 @@ def topic_of(words: list[tuple[int, object]], family: str) -> tuple[str, str] | 
     among those at that depth, and the words that named it: "reach an agreement in their talks"
     is about settling, not meeting."""
     topics = [t for t, codes in act_topics().items() if family in codes]
-    everywhere = None
     for depth in sorted({d for d, _ in words}):
         found = _named(sorted((t for d, t in words if d <= depth), key=lambda t: t.i))
         topic = next((t for t in topics if t in found), None)

@@ -208,13 +208,22 @@ def act_topics() -> dict[str, dict[str, str]]:
     return table
 
 
-@lru_cache(maxsize=None)
 def topic_refines(topic: str) -> str | None:
     """The broader topic this one narrows (economic aid narrows aid), from act_topics.tsv."""
-    for _, row in read_table("act_topics.tsv"):
-        if row["topic"] == topic:
-            return row["narrows"] if row["narrows"] not in ("", "-") else None
-    return None
+    return _narrowing().get(topic)
+
+
+@lru_cache(maxsize=None)
+def _narrowing() -> dict[str, str]:
+    topics = act_topics()
+    table = {}
+    for lineno, row in read_table("act_topics.tsv"):
+        if row["narrows"] in ("", "-"):
+            continue
+        if row["narrows"] not in topics:
+            raise KnowledgeError(f"act_topics.tsv:{lineno}: {row['topic']!r} narrows {row['narrows']!r}, which is no topic listed there")
+        table[row["topic"]] = row["narrows"]
+    return table
 
 
 @lru_cache(maxsize=None)

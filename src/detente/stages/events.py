@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 
 from ..coding import topics
-from ..coding.modality import SPEECH_VERBS, modality, refusal
+from ..coding.modality import SPEECH_VERBS, infinitive, modality, refusal
 from ..knowledge import cameo, cameo_codes, intent_code, refusal_code
 from ..knowledge.lexicon import NOT_AN_EVENT, Rule, rules, word_classes
 from ..model import Actor, Article, Event
@@ -43,7 +43,7 @@ MIRRORING_CODES = {"020", "030", "100", "120", "130"}
 VERBAL_PURPOSES = {"01", "02", "10", "11", "12"}
 CLAIM_VERBS = {"claim", "allege", "charge", "assert"}
 ACTOR_WORD = "*actor*"  # the one word of class @actor (word_classes_01_05.tsv)
-ROLE_NOUNS = {"part", "role", "involvement", "participation", "complicity"}
+PART_NOUNS = {"part", "role", "involvement", "participation", "complicity"}
 STATIVE_PASSIVES = {"oppose", "commit", "determine", "dedicate", "resolve"}  # "is opposed to", "is committed to"
 MESSAGE_NOUNS = {"message", "statement", "letter", "tweet", "post", "note", "communique", "speech", "address", "report",
                  "declaration", "video", "interview", "editorial", "article", "remarks", "comments", "release", "notice"}
@@ -157,7 +157,7 @@ class EventFinder:
             # past tense is the noun's own act.
             found = self.actors.actors(verb.head)
             return found, f"subject '{found[0].text if found else verb.head.text}' (finite verb parsed as a modifier)"
-        if (depth < 4 and verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if (depth < 4 and verb.dep_ == "acl" and infinitive(verb)
                 and verb.head.dep_ in ("dobj", "attr") and verb.head.head.pos_ in ("VERB", "AUX")
                 and verb.head.lemma_.lower() in COMMITMENT_NOUNS
                 and verb.head.head.lemma_.lower() not in REFUSAL_VERBS):
@@ -450,7 +450,7 @@ class EventFinder:
         for child in token.children:
             if child.dep_ in ("amod", "compound", "nmod") or (child.dep_ == "nummod"):
                 words |= {child.lemma_.lower(), child.lower_}
-            elif child.dep_ == "prep" and (child.lower_ == "of" or (child.lower_ == "in" and token.lemma_.lower() in ROLE_NOUNS)) and depth < 2:
+            elif child.dep_ == "prep" and (child.lower_ == "of" or (child.lower_ == "in" and token.lemma_.lower() in PART_NOUNS)) and depth < 2:
                 # "for his part in atrocities": what one had a part in
                 for obj in child.children:
                     if obj.dep_ == "pobj":
@@ -465,7 +465,7 @@ class EventFinder:
         objs = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd") or (c.dep_ == "nsubjpass")]
         # "wants Germany to pay", parsed as an infinitive clause with its own subject: that
         # subject is the verb's object
-        objs += [s for c in token.children if c.dep_ == "ccomp" and topics.infinitive(c) for s in c.children if s.dep_ == "nsubj"]
+        objs += [s for c in token.children if c.dep_ == "ccomp" and infinitive(c) for s in c.children if s.dep_ == "nsubj"]
         return [o2 for o in objs for o2 in (o, *o.conjuncts)]
 
     def _condition_holds(self, cond, token, obj, source: Actor | None) -> bool:
@@ -488,7 +488,7 @@ class EventFinder:
         if cond.key == "xcomp":
             # "wants Germany to pay" is parsed both ways: an object and an infinitive, or an
             # infinitive clause with its own subject
-            return any((c.dep_ == "xcomp" or (c.dep_ in ("ccomp", "acl") and topics.infinitive(c))) and (any_word or c.lemma_.lower() in cond.words)
+            return any((_complement(c) or (c.dep_ == "acl" and infinitive(c))) and (any_word or c.lemma_.lower() in cond.words)
                        for c in token.children)  # a noun's too: "an attempt to assassinate"
         if cond.key == "gov":
             return token.dep_ in ("dobj", "nsubjpass", "pobj", "attr") and token.head.lemma_.lower() in cond.words
@@ -645,6 +645,7 @@ class EventFinder:
         mutual = any(c.dep_ == "dobj" and c.lemma_.lower() in relations
                      and any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
                      for c in verb.children)  # "Czechia and Albania upgraded their ties"
+        means = self._means_of_passive(verb)
         out = []
         for source in sources or [None]:
             for rule, obj in self.match(verb, source):
@@ -677,7 +678,7 @@ class EventFinder:
                     complement = mirrored[1]
                 if complement is None and rule.code[:2] in ("02", "10", "11"):
                     # what an appeal or a demand asks for is no event of the asker's own
-                    complement = next((c for c in verb.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (c.dep_ == "ccomp" and topics.infinitive(c)))), None)
+                    complement = next((c for c in verb.children if c.pos_ == "VERB" and _complement(c)), None)
                 if not targets and complement is not None:
                     # "Iran threatened to attack Israel": the threat is aimed where the attack is.
                     targets, why = self.verb_targets(complement, {t.i for t in verb.children if t.dep_ == "nsubj"}, rule.code)
@@ -687,7 +688,7 @@ class EventFinder:
                     cand = Candidate(verb, self._trigger_tokens(verb), rule.code, rule.describe(), source, target,
                                      [f"trigger '{verb.text}': {rule.describe()}{rows_why}", f"source: {s_why}"],
                                      carry=rule.carry, notarget=rule.notarget, governs=governs,
-                                     governs_nouns=self._coded_nouns(verb, rule, obj), means=self._means_of_passive(verb))
+                                     governs_nouns=self._coded_nouns(verb, rule, obj), means=means)
                     if target is not None:
                         cand.why.append(f"target: {t_why}")
                     if cand.code in WORDS_WHEN_PERSONAL and source.name and target is not None and target.name:
@@ -711,7 +712,7 @@ class EventFinder:
         verbs as one event, so the complement is no event of its own."""
         if not any(c.key == "xcomp" for c in rule.conditions):
             return None
-        return next((c for c in verb.children if c.dep_ == "xcomp" or (c.dep_ == "ccomp" and topics.infinitive(c))), None)
+        return next((c for c in verb.children if _complement(c)), None)
 
     def _means_of_passive(self, verb) -> frozenset:
         """ "Five were killed in Israeli tank shelling": the shelling is the killing, one event."""
@@ -742,12 +743,14 @@ class EventFinder:
         the strike's 195, not the launch's 190)."""
         # The act a row codes with its verb, and the verbs that act chains to ("urged Britain to
         # help finance the dam": "help" and "finance").
-        governed = {(t.i, c.source.start) for c in cands if c.governs is not None and c.source is not None
-                    for t in _chained(self.doc[c.governs])}
-        # What an appeal or a demand asks the addressee to do is asked, not done ("Russia
+        # What an appeal or a demand asks the addressee to do is asked, not done either ("Russia
         # urged Ukraine to withdraw its troops").
-        governed |= {(t.i, c.target.start) for c in cands if c.governs is not None and c.target is not None
-                     and c.code[:2] in ("02", "10") for t in _chained(self.doc[c.governs])}
+        governed: set[tuple[int, int]] = set()
+        for c in cands:
+            if c.governs is None:
+                continue
+            parties = [a for a in (c.source, c.target if c.code[:2] in ("02", "10") else None) if a is not None]
+            governed |= {(t.i, a.start) for t in _chained(self.doc[c.governs]) for a in parties}
         dropped: set[int] = set()
         for verb in cands:
             if not verb.governs_nouns or verb.source is None:
@@ -771,8 +774,8 @@ class EventFinder:
                         verb.why.append(f"target: {acted_on.text!r}, named with the object '{noun.anchor.text}'")
         for verb in cands:
             # "were killed in Israeli tank shelling" reports one event, by the verb
-            dropped |= {id(n) for n in cands if n.anchor.i in verb.means and n.source is not None
-                        and verb.source is not None and self._same(n.source, verb.source)}
+            if verb.means and verb.source is not None:
+                dropped |= {id(n) for n in cands if n.anchor.i in verb.means and n.source is not None and self._same(n.source, verb.source)}
         self._fold_protest_purposes(cands, dropped)
         return [c for c in cands if id(c) not in dropped
                 and not (c.source is not None and (c.anchor.i, c.source.start) in governed)]
@@ -1188,6 +1191,12 @@ class EventFinder:
                             + ([f"target actor: {cand.target.basis}"] if cand.target else [])
                             + [f"modality {mod[0]}: {mod[1]}"]),
         )
+
+
+def _complement(clause) -> bool:
+    """An infinitive complement, however parsed: "wants Germany to pay" comes both as an object
+    and an xcomp, and as an infinitive clause with its own subject (ccomp)."""
+    return clause.dep_ == "xcomp" or (clause.dep_ == "ccomp" and infinitive(clause))
 
 
 def _chained(verb) -> list:

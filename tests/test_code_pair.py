@@ -28,6 +28,11 @@ pytestmark = pytest.mark.slow
     ("<s>A UN panel</s> concluded that <t>Myanmar</t> must allow aid workers into Rakhine.", "10", "REQUEST"),
     # a mark inside "tens of thousands of …" is who acts; a protest's stated demands fold into it
     ("Tens of thousands of <s>Serbian students</s> staged protests to demand the resignation of <t>President Vucic</t>.", "1411", "PROTEST"),
+    # a hostile act promised "unless" the other side gives way threatens it; a refused act rejects
+    ("<s>The opposition party</s> will boycott <t>Kenya</t>'s elections unless the president resigns.", "13", "THREATEN"),
+    ("<s>Moscow</s> said that lifting the embargo on <t>Georgia</t> was out of the question.", "12", "REJECT"),
+    ("<s>The city council</s> denied a building permit to <t>the Baptist church</t>.", "120", "REJECT"),
+    ("Armed <s>rebels</s> blocked transport into the capital to topple <t>President Kiir</t>.", "144", "PROTEST"),
     ("Young <s>Georgians</s> blocked roads to press their demands for greater freedom from <t>the Georgian government</t>.", "1443", "PROTEST"),
 ])
 def test_marked_pairs(marked, cameo, plover, monkeypatch):

@@ -40,6 +40,10 @@ CASES = [
     ("Ukraine urged Germany to impose sanctions against Russia.", "UKR", "113", "RUS", "asserted", None),
     # a threat that holds "unless" the target acts
     ("Nigeria announced that it will withdraw its peacekeepers from Chad unless President Idriss Deby arranges a ceasefire.", "NGA", "13", "TCD", "asserted", None),
+    ("Russia will cut gas supplies to Ukraine unless Kyiv pays its debts.", "RUS", "131", "UKR", "asserted", None),
+    ("Turkey would attack Kurdish fighters in Syria unless they withdrew.", "TUR", "138", "SYR", "asserted", None),
+    # ... but a friendly act under "unless" stays a hypothesis
+    ("France will sign the accord with Italy unless parliament objects.", "FRA", "057", "ITA", "hypothetical", None),
     # a stance held ("is opposed to"); a suspension of links with a partner
     ("Turkey is opposed to Swedish mediation in the talks with Armenia.", "TUR", "126", "SWE", "asserted", None),
     ("Greece announced a suspension of air links with Libya on Monday.", "GRC", "160", "LBY", "asserted", "2024-06-17"),

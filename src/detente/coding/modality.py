@@ -160,5 +160,16 @@ def refusal(trigger) -> str | None:
         governor = head.head if head.pos_ == "ADP" else head
         if governor.lemma_.lower() in REFUSAL_GOVERNORS and (governor.lemma_.lower() != "rule" or any(c.lower_ == "out" for c in governor.children)):
             return f"'{governor.text}' refuses '{trigger.text}'"
+    if trigger.dep_ == "csubj" and _out_of_the_question(head):
+        return f"'{trigger.text}' is out of the question"
     return None
+
+
+def _out_of_the_question(copula) -> bool:
+    """ "Removing the sanctions is out of the question": the act the copula's subject names is refused."""
+    for out in (c for c in copula.children if c.lower_ == "out"):
+        for of in (c for c in out.children if c.lower_ == "of"):
+            if any(c.lemma_.lower() == "question" for c in of.children):
+                return True
+    return False
 

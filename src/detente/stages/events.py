@@ -1253,6 +1253,10 @@ def project(cand: Candidate) -> tuple[str, tuple[str, str], list[str]]:
     if rejection:
         notes.append(f"CAMEO codes a refusal as a rejection: {why}, {code} -> {rejection}")
         code, mod = rejection, ("asserted", why)
+    threat = ultimatum(cand.anchor, code) if rejection is None else None
+    if threat:
+        notes.append(f"CAMEO codes a hostile act promised unless the other side gives way as a threat: {code} -> {threat}")
+        code, mod = threat, ("asserted", f"'{cand.anchor.text} … unless' states a threat")
     projected = project_intent(code, mod[0])
     if projected != code:
         notes.append(f"CAMEO codes a stated intention as intent: {code} -> {projected}")
@@ -1261,6 +1265,18 @@ def project(cand: Candidate) -> tuple[str, tuple[str, str], list[str]]:
     if why_topic:
         notes.append(why_topic)
     return refined, mod, notes
+
+
+def ultimatum(anchor, code: str) -> str | None:
+    """ "Will boycott the elections unless the president steps down": a hostile act promised
+    unless another gives way is a threat to do it (the act's intent code, 13x). Friendly acts
+    under "unless" ("will sign unless parliament objects") stay hypothetical."""
+    future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in anchor.children)
+    unless = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children) for c in anchor.children)
+    if not (future and unless) or any(c.dep_ == "neg" for c in anchor.children):
+        return None
+    threat = intent_code(code)
+    return threat if threat and threat.startswith("13") else None
 
 
 def project_intent(code: str, modality_value: str) -> str:

@@ -44,6 +44,23 @@ CASES = [
     ("Turkey would attack Kurdish fighters in Syria unless they withdrew.", "TUR", "138", "SYR", "asserted", None),
     # ... but a friendly act under "unless" stays a hypothesis
     ("France will sign the accord with Italy unless parliament objects.", "FRA", "057", "ITA", "hypothetical", None),
+    # a measure's target inside its object; weapons and craft stand for their forces
+    ("The US imposed sanctions on Iran.", "USA", "163", "IRN", "asserted", None),
+    ("The EU lifted its embargo on Belarus.", "EU", "085", "BLR", "asserted", None),
+    ("Israeli jets bombed Gaza City.", "ISR", "195", "PSE", "asserted", None),
+    ("Israel struck Lebanon in 2019.", "ISR", "190", "LBN", "asserted", "2019-01-01"),
+    ("Israel struck a deal with Hamas.", "ISR", "057", "PSE", "asserted", None),
+    ("Russian missiles hit Kyiv.", "RUS", "190", "UKR", "asserted", None),
+    # a state repressing its own people; protesters fighting their own police
+    ("Turkey detained 20 Kurdish activists in Istanbul.", "TUR", "173", "TUR", "asserted", None),
+    ("Russia arrested Russian journalists.", "RUS", "173", "RUS", "asserted", None),
+    ("Protesters clashed with police in Nairobi.", "KEN", "145", "KEN", "asserted", None),
+    # two conjoined parties of one country sign a truce with each other; a missile test shows force
+    ("Sudan's army and the RSF signed a truce in Jeddah.", "SDN", "0871", "SDN", "asserted", None),
+    ("North Korea test-fired a ballistic missile into the sea.", "PRK", "150", None, "asserted", None),
+    # crowds of a people protesting a policy protest their own government; a threat aims at the threatened act's target
+    ("Thousands of Israelis protested against the judicial overhaul in Tel Aviv.", "ISR", "141", "ISR", "asserted", None),
+    ("Erdogan threatened to block Sweden's NATO membership.", "TUR", "13", "SWE", "asserted", None),
     # a stance held ("is opposed to"); a suspension of links with a partner
     ("Turkey is opposed to Swedish mediation in the talks with Armenia.", "TUR", "126", "SWE", "asserted", None),
     ("Greece announced a suspension of air links with Libya on Monday.", "GRC", "160", "LBY", "asserted", "2024-06-17"),

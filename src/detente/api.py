@@ -11,8 +11,8 @@ from . import pipeline
 from .coding import pair
 from .coding.pair import PairCoding
 from .errors import DetenteError, InputError
-from .io.readers import expand_paths, parse_date, read_article
-from .model import Actor, Article, Event
+from .io.readers import Rejected, expand_paths, is_record_file, parse_date, read_article, read_records
+from .model import Actor, Article, Event, Location
 from .store import IngestResult, Store
 
 
@@ -66,8 +66,64 @@ def actors_stream(lines: Iterable[str]) -> Iterator[dict]:
             yield {"id": record.get("id") if isinstance(record, dict) else None, "line": number, "error": str(exc)}
 
 
+def places(text: str, demonyms: bool = False) -> list[Location]:
+    """Find and resolve the place names of a text (`Location`s with character offsets).
+
+    >>> [(p.name, p.country, p.feature) for p in places("Protesters gathered in Tbilisi, Georgia.")]
+    [('Tbilisi', 'GEO', 'city'), ('Georgia', 'GEO', 'country')]
+    """
+    return place_records(text, demonyms)[0]
+
+
+def place_records(text: str, demonyms: bool = False) -> tuple[list[Location], Article]:
+    from .stages import where
+
+    if not text or not text.strip():
+        raise InputError("the text is empty: there is nothing to locate")
+    article = pipeline.run(Article(raw=text), until="actors")
+    found, _ = where.find_places(article, demonyms)
+    return found, article
+
+
+def place_dict(place: Location, text: str) -> dict:
+    """The JSON form of a found place: its span and text, then the resolved place."""
+    return {"start": place.start, "end": place.end, "text": text[place.start:place.end], "name": place.name,
+            "country": place.country, "admin1": place.admin1, "lat": place.lat, "lon": place.lon,
+            "geonameid": place.geonameid, "feature": place.feature}
+
+
+def places_stream(lines: Iterable[str], demonyms: bool = False) -> Iterator[dict]:
+    """Places for JSON lines {"id", "text"}; one {"id", "places"} per line, in order. A bad line
+    yields its error instead of being dropped."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        record = None
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise InputError('each line must be a JSON object with a "text" string')
+            found, article = place_records(record["text"], demonyms)
+            yield {"id": record.get("id"), "places": [place_dict(p, article.text) for p in found]}
+        except json.JSONDecodeError as exc:
+            yield {"line": number, "error": f"line {number} is not JSON ({exc.msg}): {line.strip()[:80]!r}"}
+        except DetenteError as exc:
+            yield {"id": record.get("id") if isinstance(record, dict) else None, "line": number, "error": str(exc)}
+
+
 def extract_file(path: str | Path, published: date | str | None = None) -> Article:
     return pipeline.run(read_article(path, _as_date(published)))
+
+
+def extract_records(path: str | Path, published: date | str | None = None) -> list[Article]:
+    """Code every record of a JSONL/CSV file (fields id, url, title, published/date, text).
+    The first bad record stops it with an error that quotes it; `ingest` rejects it instead."""
+    articles = []
+    for item in read_records(path, _as_date(published)):
+        if isinstance(item, Rejected):
+            raise InputError(item.reason)
+        articles.append(pipeline.run(item))
+    return articles
 
 
 @dataclass
@@ -96,14 +152,26 @@ def ingest(paths: Iterable[str | Path], db: str | Path = "detente.duckdb", publi
     with Store(db) as store:
         for path in files:
             try:
-                article = pipeline.run(read_article(path, _as_date(published)))
-                summary.results.append(store.add_article(article))
+                if is_record_file(path):
+                    _ingest_records(store, summary, path, _as_date(published))
+                else:
+                    summary.results.append(store.add_article(pipeline.run(read_article(path, _as_date(published)))))
             except InputError as exc:
                 store.add_reject(str(path), str(exc))
                 summary.rejected.append((str(path), str(exc)))
             if progress:
                 progress(path)
     return summary
+
+
+def _ingest_records(store: Store, summary: IngestSummary, path: Path, published: date | None) -> None:
+    """Each record of a JSONL/CSV file is one article; a bad record is rejected where it stands."""
+    for item in read_records(path, published):
+        if isinstance(item, Rejected):
+            store.add_reject(item.path, item.reason)
+            summary.rejected.append((item.path, item.reason))
+        else:
+            summary.results.append(store.add_article(pipeline.run(item)))
 
 
 def code_pair(marked: str, published: date | str | None = None) -> PairCoding:

@@ -13,6 +13,7 @@ from .io import output as render
 
 ACTOR_COLUMNS = ("text", "start", "end", "code", "name", "confidence", "basis")
 EVENT_COLUMNS = ("id", "date", "source", "cameo", "plover", "target", "modality", "trigger", "confidence")
+PLACE_COLUMNS = ("start", "end", "text", "name", "country", "feature", "lat", "lon", "geonameid")
 DYAD_COLUMNS = ("source", "target", "events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "goldstein_sum")
 DEFAULT_DB = "detente.duckdb"
 
@@ -106,26 +107,35 @@ def main():
 def extract(path, text, published, fmt, output):
     """Code a document (PATH, or - for stdin) and print its events without storing them.
 
+    The publication date is --published, else the HTML metadata's, else a dated dateline's
+    ("LONDON, 21 June 2024 (AFP) -"), else a record's. A .jsonl or .csv PATH holds one
+    article per record (fields id, url, title, published or date, text).
+
     \b
     Example:
       detente extract examples/000_911107bcbd4a2299.txt --published 2024-06-21 --format jsonl
       echo "Russia warned Japan on Monday." | detente extract - --published 2024-06-21
     """
     from . import api
-    from .io.readers import decode, parse_date
+    from .io.readers import decode, is_record_file, parse_date
 
     day = parse_date(published)
     if text is not None:
-        article = api.extract_article(text, day, source="--text")
+        articles = [api.extract_article(text, day, source="--text")]
     elif path is None:
         raise DetenteError("give a PATH, - for standard input, or --text 'some text'")
     elif path == "-":
-        article = api.extract_article(decode(sys.stdin.buffer.read(), "<stdin>"), day, source="<stdin>")
+        articles = [api.extract_article(decode(sys.stdin.buffer.read(), "<stdin>"), day, source="<stdin>")]
+    elif is_record_file(path):
+        articles = api.extract_records(path, day)
     else:
-        article = api.extract_file(path, day)
-    if article.published is None:
-        click.echo("note: no publication date given (--published); events dated from the text only", err=True)
-    render.write(event_records(article.events), fmt, EVENT_COLUMNS, output=output)
+        articles = [api.extract_file(path, day)]
+    undated = [a for a in articles if a.published is None]
+    if undated:
+        which = "the article is" if len(articles) == 1 else f"{len(undated)} of {len(articles)} articles are"
+        click.echo(f"note: {which} undated (no --published, HTML date, dated dateline or record date); "
+                   "only dates written out with a year date their events, the rest are 'unknown'", err=True)
+    render.write(event_records([e for a in articles for e in a.events]), fmt, EVENT_COLUMNS, output=output)
 
 
 @main.command()
@@ -159,6 +169,42 @@ def actors(path, text, day, fmt, output):
     source = text if text is not None else read_article(path).raw
     mentions = [m.to_dict() for m in api.actors(source, when)]
     render.write(mentions, fmt, ACTOR_COLUMNS, output=output)
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--text", "text", help="Find the places of this text instead of a file.")
+@click.option("--demonyms", is_flag=True, help="Count demonyms (\"Turkish\") as references to their country.")
+@format_option(choices=("table", "jsonl"))
+@clean_errors
+def places(path, text, demonyms, fmt, output):
+    """Find the place names of a text and resolve them: name, country (ISO alpha-3), lat/lon,
+    GeoNames id when known, and feature (city, admin1, admin2, country, region, body of water).
+
+    With -, each line of standard input is JSON {"id", "text"} and each output line is
+    {"id", "places"}; the model is loaded once for all lines.
+
+    \b
+    Example:
+      detente places --text "Russian troops shelled Kharkiv while Zelensky was in Washington."
+      echo '{"id": "a1", "text": "Protesters gathered in Tbilisi, Georgia."}' | detente places -
+    """
+    from . import api
+    from .io.readers import read_article
+
+    if path == "-" and text is None:
+        for record in api.places_stream(sys.stdin, demonyms):
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if text is None and path is None:
+        raise DetenteError("give a PATH, - for JSON lines on standard input, or --text 'some text'")
+    source = text if text is not None else read_article(path).raw
+    found, article = api.place_records(source, demonyms)
+    records = [api.place_dict(p, article.text) for p in found]
+    if fmt == "jsonl":
+        click.echo(json.dumps({"id": path or "--text", "places": records}, ensure_ascii=False))
+    else:
+        render.write(records, "table", PLACE_COLUMNS, output=output)
 
 
 @main.command("code-pair")

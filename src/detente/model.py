@@ -177,7 +177,12 @@ class Article:
 
     raw: str
     published: date | None = None
+    # where the publication date came from: "caller", "html", "dateline", "record" or None (undated)
+    published_basis: str | None = None
     title: str | None = None
+    # the dateline's place ("SEOUL, June 21 (Reuters) -" -> "SEOUL") and its span in `text`
+    dateline: str | None = None
+    dateline_span: tuple[int, int] | None = None
     source: str | None = None
     media_type: str = "text"
     text: str = ""

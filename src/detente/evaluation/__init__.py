@@ -57,9 +57,9 @@ def loose_date(text: str | None) -> date | None:
 
 
 def suites() -> dict[str, Callable[[Path], list[Score]]]:
-    from . import actors, events
+    from . import actors, events, places
 
-    return {"actors": actors.run, "events": events.run}
+    return {"actors": actors.run, "events": events.run, "places": places.run}
 
 
 def run(names: list[str] | None, shared: Path) -> list[Score]:

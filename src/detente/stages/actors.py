@@ -31,6 +31,7 @@ PAIR_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "gov
               "neighbour", "neighbours", "neighbor", "neighbors", "capital", "capitals", "ally", "allies", "leader", "leaders"}
 ROLE_NOUNS = {"leader", "president", "premier", "prime minister", "chancellor", "foreign minister", "defence minister",
               "defense minister", "king", "monarch", "head of state", "spokesman", "spokeswoman", "spokesperson"}
+CROWD_NOUNS = {"dozens", "hundreds", "thousands", "millions", "tens", "crowd", "crowds", "scores"}
 GROUP_NOUNS = {"team", "group", "number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
                "member", "members", "delegation", "unit", "contingent", "crowd", "band", "squad", "some", "many", "several",
                # "opposition supporters" are the opposition
@@ -56,7 +57,7 @@ def np_tokens(head) -> list:
 def span_chars(tokens) -> tuple[int, int, str]:
     """Character span of a phrase, trimmed of leading determiners and a trailing possessive."""
     toks = list(tokens)
-    while len(toks) > 1 and (toks[0].dep_ == "det" or toks[0].is_punct):
+    while len(toks) > 1 and (toks[0].dep_ == "det" or toks[0].is_punct or toks[0].is_space):
         toks = toks[1:]
     while len(toks) > 1 and (toks[-1].tag_ == "POS" or toks[-1].is_punct):
         toks = toks[:-1]
@@ -324,6 +325,10 @@ class ActorResolver:
                         inner = self.resolve(obj)
                         if inner is not None:
                             start, end, text = span_chars(np_tokens(head) + list(prep.subtree))
+                            if head.lower_ in CROWD_NOUNS and inner.sector is None and inner.name is None:
+                                # "thousands of Israelis" are people of Israel, not its state
+                                return replace(inner, text=text, start=start, end=end, sector="CVL",
+                                               basis=f"'{head.text} of' people: {inner.basis}")
                             return replace(inner, text=text, start=start, end=end, basis=f"'{head.text} of' {inner.basis}")
         for child in head.children:
             # "opposition groups in Zimbabwe" are the opposition; "the Hizbollah group" is Hizbollah

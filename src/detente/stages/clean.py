@@ -3,13 +3,20 @@
 Blog and news pages end with furniture ("Comments", "Popular posts from this blog", "Share
 this", related-story lists). Everything from the first such line on is cut, because headlines
 of other stories would otherwise be coded as events of this one.
+
+The publication date is settled here, first found wins: the caller's (`--published`), the
+HTML metadata, a dated dateline ("LONDON, 21 June 2024 (AFP) -"), a JSONL/CSV record field.
+With none the article stays undated: relative dates in it cannot be resolved, and nothing
+ever stands in today's date. A note on the article says where the date came from.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from ..model import Article, content_hash
+from .dateline import Dateline, anchor, find_dateline
 
 FURNITURE = re.compile(
     r"^\s*(comments?|\d+\s+comments?|leave a (comment|reply)|post a comment|popular posts( from this blog)?|"
@@ -63,21 +70,68 @@ def split_title(text: str) -> str | None:
 
 def run(article: Article) -> Article:
     raw = article.raw
+    html_date = None
     if article.media_type == "html" or (article.media_type == "text" and looks_like_html(raw)):
         article.media_type = "html"
-        body, title, published = html_to_text(raw)
+        body, title, html_date = html_to_text(raw)
         article.title = article.title or title
-        if published and article.published is None:
-            from datetime import date
-
-            try:
-                article.published = date.fromisoformat(published[:10])
-                article.notes.append("publication date from HTML metadata")
-            except ValueError:
-                article.notes.append(f"ignored unreadable HTML date {published!r}")
         raw = (f"{title}\n\n{body}" if title and not body.startswith(title) else body)
     text = normalise(strip_furniture(normalise(raw)))
     article.text = text
     article.title = article.title or split_title(text)
     article.id = content_hash(text)
+    dateline = find_dateline(text)
+    if dateline is not None and dateline.place:
+        article.dateline, article.dateline_span = dateline.place, dateline.place_span
+    if dateline is not None and article.title == text[dateline.span[0]:dateline.span[1]].strip():
+        article.title = None  # a first line that is only a date ("Friday, January 4, 2019") is no headline
+    settle_publication(article, html_date, dateline)
     return article
+
+
+def settle_publication(article: Article, html_date: str | None, dateline: Dateline | None) -> None:
+    """Set `published` and `published_basis` by precedence: caller, HTML, dateline, record."""
+    if article.published is not None and article.published_basis is None:
+        article.published_basis = "caller"  # a date given before cleaning that no reader marked
+    if article.published_basis == "caller":
+        article.notes.append(f"publication date {article.published} from the caller")
+        return
+    html_day = _html_day(html_date, article.notes)
+    if html_day is not None:
+        article.published, article.published_basis = html_day, "html"
+        article.notes.append(f"publication date {html_day} from the HTML metadata")
+        return
+    dateline_day = _dateline_day(dateline, article.published, article.notes)
+    if dateline_day is not None:
+        article.published, article.published_basis = dateline_day, "dateline"
+        article.notes.append(f"publication date {dateline_day} from the dateline")
+        return
+    if article.published_basis == "record":
+        article.notes.append(f"publication date {article.published} from the record's date field")
+        return
+    article.published, article.published_basis = None, None
+    article.notes.append("undated: no --published, HTML date, dated dateline or record date; "
+                         "only dates written out with a year can date events")
+
+
+def _html_day(value: str | None, notes: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        notes.append(f"ignored unreadable HTML date {value!r}")
+        return None
+
+
+def _dateline_day(dateline: Dateline | None, record_day: date | None, notes: list[str]) -> date | None:
+    """A dateline's full date; one without a year only when a record date anchors its year."""
+    if dateline is None or (dateline.day is None and dateline.month_day is None):
+        return None
+    if dateline.day is not None:
+        return dateline.day
+    if record_day is None:
+        month, day = dateline.month_day
+        notes.append(f"dateline date {month:02d}-{day:02d} has no year and nothing anchors one; not used")
+        return None
+    return anchor(dateline.month_day, record_day)

@@ -22,6 +22,9 @@ TARGET_PREPS = ("to", "with", "against", "on", "about", "toward", "towards", "at
 NOUN_TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "for", "of", "at")
 SYMMETRIC_CODES = {"019", "030", "036", "040", "044", "046", "057", "060", "061", "062", "063", "064"}
 SYMMETRIC_LEMMAS = {"clash", "fight"}
+# Acts that two conjoined subjects do to each other ("the army and the RSF signed a truce"),
+# though one party alone may do them to another ("Hamas declared a ceasefire with Israel").
+MUTUAL_WHEN_CONJOINED = {"0871"}
 STATE_SECTORS = {None, "GOV", "MIL", "IGO"}
 # Non-finite and coordinated verbs take the subject of the verb they hang on; a finite complement
 # clause ("announced that users were arrested") has its own, possibly unnamed, agent.
@@ -216,6 +219,19 @@ class EventFinder:
                 return [located], f"subject '{subject.text}', protesting '{prep} {obj.text}'"
         return [], f"subject '{subject.text}', of no known state"
 
+    @staticmethod
+    def _domestic(verb, local: Actor | None, source: Actor | None, code: str) -> Actor | None:
+        """ "Liberian police dispersed demonstrators", "Turkey detained 20 activists": people a
+        state or its police or courts repress, named with no state of their own, are that state's."""
+        if source is None or not source.country or code[:2] != "17" or source.sector not in DOMESTIC_AUTHORITIES | {None}:
+            return None
+        if source.sector is None and modality(verb)[0] != "asserted":
+            return None  # "Mexico would seek to charge the gunman": one a state means to pursue may be abroad
+        if local is None or not local.sector or local.country:
+            return None
+        return replace(local, country=source.country, confidence=round(local.confidence * 0.7, 2),
+                       basis=f"{local.basis}; in the state of '{source.text}', which acts on them")
+
     def _prep_objects(self, token, preps) -> list[tuple[str, object]]:
         found = []
         for child in token.children:
@@ -226,15 +242,18 @@ class EventFinder:
         found.sort(key=lambda item: preps.index(item[0]))
         return found
 
-    def _deep_target(self, token, exclude: set[int]) -> tuple[list[Actor], str]:
-        """An actor named in the object phrase: "the issue of arms support to Ukraine"."""
+    def _deep_target(self, token, exclude: set[int], code: str) -> tuple[list[Actor], str]:
+        """An actor named in the object phrase: "the issue of arms support to Ukraine"; for a
+        measure imposed or lifted, "sanctions on Iran" (a topic, "talks on Ukraine", names none)."""
+        measure = code[:2] == "08" or cameo(code).quad_class in (3, 4)
         frontier = [c for c in token.children if c.dep_ in ("dobj", "attr", "nsubjpass", "prep", "dative", "pobj", "xcomp")]
         seen = 0
         while frontier and seen < 40:
             node = frontier.pop(0)
             seen += 1
             inside_object = node.head.head.i != token.i  # "a curfew in Montenegro", not "met in Geneva"
-            preps = ("to", "for", "with", "against", "toward", "towards") + (("in", "from") if inside_object else ())
+            preps = ("to", "for", "with", "against", "toward", "towards") + (("in", "from") if inside_object else ()) \
+                + (("on",) if inside_object and measure else ())
             if node.dep_ == "pobj" and node.head.lower_ in preps and node.i not in exclude:
                 if node.head.lower_ == "in":
                     # "a curfew in Montenegro" names the state acted on; "talks in Geneva" and
@@ -254,7 +273,7 @@ class EventFinder:
             if (child.dep_ in ("dobj", "iobj", "nsubjpass") or (child.dep_ == "dative" and child.pos_ != "ADP")) and child.i not in source_ids:
                 found = self.actors.actors(child)
                 if found and source is not None and child.dep_ == "dobj" and (
-                        all(self._same(source, a) for a in found)
+                        all(self._same(source, a) and not self._own_people(code, source, a) for a in found)
                         or (code[:2] in GIVING_ROOTS and all(a.country == source.country for a in found))):
                     continue  # "offered its troops to Lebanon": the source's own people are what is given
                 if found:
@@ -301,22 +320,23 @@ class EventFinder:
                             found = [a for a in found if source is None or not self._same(source, a)]
                             if found:
                                 return found, f"'{found[0].text}', asked to act in the that-clause"
-        if source is not None and source.country and source.sector in DOMESTIC_AUTHORITIES and code[:2] == "17":
-            # "Liberian police dispersed demonstrators": people a state's police or courts act on,
-            # named with no state of their own, are that state's.
-            for child in verb.children:
-                if child.dep_ in ("dobj", "nsubjpass") and child.i not in source_ids:
-                    local = self.actors.resolve(child)
-                    if local is not None and local.sector and not local.country:
-                        return [replace(local, country=source.country, confidence=round(local.confidence * 0.7, 2),
-                                        basis=f"{local.basis}; in the state of '{source.text}', which acts on them")], \
-                            f"object '{local.text}', of the acting authority's state"
+        for child in verb.children:
+            if child.dep_ in ("dobj", "nsubjpass") and child.i not in source_ids:
+                local = self._domestic(verb, self.actors.resolve(child), source, code)
+                if local is not None:
+                    return [local], f"object '{local.text}', of the acting state"
+        if code[:2] == "13":
+            # "threatened to block Sweden's membership": a threat is aimed at whom the threatened act is
+            for clause in (c for c in verb.children if _complement(c)):
+                found, why = self.verb_targets(clause, source_ids, code, source)
+                if found:
+                    return found, f"{why} of the threatened '{clause.text}'"
         if code.startswith(TERRITORIAL_CODES):
             for prep, obj in self._prep_objects(verb, ("in",)):
                 found = [a for a in self.actors.actors(obj) if a.sector is None]
                 if found:
                     return found, f"'in {found[0].text}', where the measure applies"
-        return self._deep_target(verb, source_ids)
+        return self._deep_target(verb, source_ids, code)
 
     def noun_arguments(self, noun) -> tuple[list[Actor], list[Actor], str, str, bool]:
         """Source and target of a nominal event; the last item says if the pair is symmetric."""
@@ -696,7 +716,7 @@ class EventFinder:
                         cand.why.append(f"a named person {verb.text} a named person: criticism, {cand.code} -> 111")
                         cand.code = "111"
                     out.append(cand)
-                symmetric = rule.code in SYMMETRIC_CODES or (mirrored is not None and base_code in SYMMETRIC_CODES)
+                symmetric = rule.code in SYMMETRIC_CODES | MUTUAL_WHEN_CONJOINED or (mirrored is not None and base_code in SYMMETRIC_CODES)
                 if len(sources) > 1 and source is sources[0] and (symmetric or mutual) and not targets:
                     out.extend(self._pairwise(sources, verb, rule, "conjoined subjects"))
         return self._dedupe_symmetric(out)
@@ -810,7 +830,7 @@ class EventFinder:
         out = []
         for a in actors:
             for b in actors:
-                if a is not b and a.country != b.country:
+                if a is not b and not self._same(a, b):  # "Sudan's army and the RSF": one country, two parties
                     out.append(Candidate(token, self._trigger_tokens(token), rule.code, rule.describe(), a, b,
                                          [f"trigger '{token.text}': {rule.describe()}", f"actors: {why}, coded both ways"]))
         return out
@@ -1060,9 +1080,7 @@ class EventFinder:
                 cand.confidence *= 0.75
             if cand.source is None:
                 continue
-            if cand.target is not None and not keep_same and self._same(cand.source, cand.target) and not (
-                    cand.code.startswith(TERRITORIAL_CODES) and cand.target.sector is None and cand.source.sector is not None):
-                # ("eased restrictions in Sudan": a government acts on its own country's people)
+            if cand.target is not None and not keep_same and self._same(cand.source, cand.target) and not self._own_people(cand.code, cand.source, cand.target):
                 cand.target = None
             if cand.target is None and cand.code[:2] == "14":
                 cand.target, why = self._protested(cand)
@@ -1083,8 +1101,10 @@ class EventFinder:
         anchor = cand.anchor
         for carrier in _carriers(anchor):
             for child in carrier.children:
+                # "clashed with police": whom protesters fight is whom they protest
+                opponents = ("against", "over", "at") + (("with",) if carrier.lemma_.lower() in SYMMETRIC_LEMMAS else ())
                 purpose = child.dep_ in ("advcl", "xcomp") or (child.dep_ == "prep" and (
-                    child.lower_ in ("against", "over", "at") or (
+                    child.lower_ in opponents or (
                         child.lower_ in ("in", "for") and any(o.lemma_.lower() in PURPOSE_NOUNS for o in child.children))))
                 if not purpose:
                     continue
@@ -1094,6 +1114,12 @@ class EventFinder:
                     for actor in self.actors.actors(token) + self.actors.modifier_actors(token):
                         if actor.country and not self._same(cand.source, actor):
                             return actor, f"'{actor.text}', in the protest's purpose ('{child.text} …')"
+                    if child.lower_ in ("against", "over") and token.head.i == child.i and token.lemma_.lower() in word_classes()["r14_policy"] \
+                            and cand.source.sector not in (None, "GOV") and not self.actors.modifier_actors(token):
+                        # "protested against the judicial overhaul": a policy of no named state is the protesters' own government's
+                        own = Actor(token.text, token.idx, token.idx + len(token.text), cand.source.country, "GOV", None, 0.5,
+                                    f"the government whose '{token.text}' is protested")
+                        return own, f"the protesters' own government, whose '{token.text}' they protest"
                     own = self.actors.resolve(token)
                     if own is not None and not own.country and own.sector in DOMESTIC_AUTHORITIES | {"LEG", "MIL"}:
                         # "protested in Baghdad against the government": their own government
@@ -1101,6 +1127,14 @@ class EventFinder:
                                       basis=f"{own.basis}; the protesters' own ({cand.source.country})")
                         return own, f"'{own.text}', in the protest's purpose ('{child.text} …'), the protesters' own"
         return None, ""
+
+    @staticmethod
+    def _own_people(code: str, source: Actor, target: Actor) -> bool:
+        """A state acting on its own people is still an event: "eased restrictions in Sudan" (a
+        government on its country), "Russia arrested Russian journalists" (a state represses its citizens)."""
+        if code.startswith(TERRITORIAL_CODES) and target.sector is None and source.sector is not None:
+            return True
+        return code[:2] == "17" and target.sector not in (None, "GOV") and source.sector is None
 
     @staticmethod
     def _same(a: Actor, b: Actor) -> bool:
@@ -1167,6 +1201,8 @@ class EventFinder:
         sent_end = sent.end_char
         while sent_end > sent_start and text[sent_end - 1].isspace():
             sent_end -= 1
+        while sent_start < sent_end and text[sent_start].isspace():
+            sent_start += 1  # a blanked dateline (see stages/parse.py) leaves spaces before the first sentence
         confidence = cand.confidence * cand.source.confidence * (cand.target.confidence if cand.target else 0.8)
         target_key = f"{cand.target.start}:{cand.target.code}" if cand.target else "-"
         key = f"{self.article.id}|{trigger_span[0]}|{cand.source.start}:{cand.source.code}|{target_key}|{cand.code}|{mod[0]}"

@@ -36,5 +36,24 @@ def nlp():
 
 
 def run(article: Article) -> Article:
-    article.doc = nlp()(article.text)
+    article.doc = nlp()(without_dateline(article.text))
     return article
+
+
+def without_dateline(text: str) -> str:
+    """The text with its dateline's date and agency blanked out and its place set apart as a
+    paragraph of its own, offsets kept: "SEOUL, June 21 (Reuters) - South Korea summoned…" would
+    otherwise parse with SEOUL as the subject of the first sentence. The place stays in the parse
+    for the places stage ("EDMONTON, Ky." names Kentucky); the clean stage has read the date."""
+    from .dateline import find_dateline
+
+    found = find_dateline(text)
+    if found is None:
+        return text
+    start, end = found.span
+    if found.place_span is not None:
+        start = found.place_span[1]
+    gap = end - start
+    if gap < 2:
+        return text
+    return text[:start] + "\n\n" + " " * (gap - 2) + text[end:]

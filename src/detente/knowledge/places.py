@@ -37,6 +37,8 @@ Ranking (`rank`): each candidate scores
   without the mention being ranked), +0.5 more for the dateline's country, +2 for a city in an
   admin1 the article names ("Paris" in a story that mentions Texas), unless that admin1 is the
   mention itself ("Quebec" stays the province).
+* -1.5 for a city that has the name only as an alternate when a town of 15,000+ bears it as its
+  own name ("Salisbury" is in Wiltshire, though Harare was once Salisbury);
 * a qualifier settles it outright: "Paris, Texas" and "Tbilisi, Georgia" keep only the
   candidates inside the qualifier, and the qualifier is read as the place that contains the
   first ("Georgia" after "Tbilisi," is the country, after "Atlanta," the state).
@@ -70,6 +72,7 @@ CONTEXT_BONUS = 2.5
 DATELINE_BONUS = 0.5
 ADMIN1_BONUS = 2.0
 PRIMARY_BONUS = 0.5
+FORMER_NAME_PENALTY = 1.5
 ADMIN2_KINDS = ("County", "District", "Parish", "Borough", "Province", "Prefecture", "Municipality", "Governorate")
 
 
@@ -366,7 +369,7 @@ def build() -> PlaceIndex:
         target = fold(row["target"])
         for i in b.names.get(target, ()):
             entry = b.entries[i]
-            if entry.country == row["country"] and entry.feature == row["feature"]:
+            if (entry.country or "") == row["country"] and entry.feature == row["feature"]:
                 if row["feature"] == "city" and not entry.capital and row["target"] == "Washington":
                     continue
                 b.name(row["alias"], i)
@@ -456,7 +459,25 @@ def within(entry: Entry, container: Entry) -> bool:
 def rank(candidates: list[Entry], context: Context, name: str | None = None) -> list[Entry]:
     """Candidates best first (see the module docstring); `name` is the name as written."""
     key = _strip_the(fold(name)) if name else None
-    return sorted(candidates, key=lambda e: (score(e, context, key), e.population), reverse=True)
+    # A town that bears the name today beats a bigger city that once bore it ("Salisbury" is in
+    # Wiltshire, not Harare), when the town is not a hamlet.
+    bearer = key is not None and any(e.feature == "city" and e.population >= 15_000 and _own_name(e, key) for e in candidates)
+
+    def total(e: Entry) -> float:
+        former = bearer and e.feature == "city" and not _own_name(e, key)
+        return score(e, context, key) - (FORMER_NAME_PENALTY if former else 0.0)
+
+    return sorted(candidates, key=lambda e: (total(e), e.population), reverse=True)
+
+
+def _own_name(entry: Entry, key: str) -> bool:
+    """Whether `key` is the entry's own name, up to "St." for "Saint" (St. Petersburg)."""
+    own = _saint(_strip_the(fold(entry.name)))
+    return own == _saint(key) or own == _saint(_strip_the(key))
+
+
+def _saint(name: str) -> str:
+    return re.sub(r"^(?:st\.?|ste\.?)\s", "saint ", name)
 
 
 def resolve(name: str, context: Context | None = None, qualifier: str | None = None) -> Entry | None:

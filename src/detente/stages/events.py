@@ -118,8 +118,12 @@ class EventFinder:
                 if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                     return self.actors.actors(verb.head), f"relative clause on '{verb.head.text}'"
                 found = self.actors.actors(child)
-                if not found and self._protest_clause(verb):
-                    return self._protesters_by_venue(verb, child)
+                guessed = len(found) == 1 and "+ context '" in found[0].basis
+                if (not found or guessed) and self._protest_clause(verb):
+                    # the venue of a protest says more than the country named sentences before
+                    located = self._protesters_by_venue(verb, child)
+                    if located[0] or not found:
+                        return located
                 return found, f"subject '{found[0].text if found else child.text}'"
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
@@ -208,9 +212,13 @@ class EventFinder:
         """ "Hundreds of opposition supporters rallied in Minsk": protesters whose own words name
         no state are of the state where they protest."""
         actor = self.actors.resolve(subject)
-        if actor is None or actor.country:
+        if actor is None or (actor.country and "+ context '" not in actor.basis):
             return [], f"subject '{subject.text}', of no known state"
-        for prep, obj in self._prep_objects(verb, ("in", "outside", "across", "throughout")):
+        actor = replace(actor, basis=actor.basis.split(" + context '")[0])
+        venues = self._prep_objects(verb, ("in", "outside", "across", "throughout"))
+        # "clashed with police in Tbilisi": the venue may be parsed onto whom they faced
+        venues += [v for _, faced in self._prep_objects(verb, ("with", "against")) for v in self._prep_objects(faced, ("in",))]
+        for prep, obj in venues:
             # "outside parliament in Tbilisi": the place may sit inside the phrase
             place = next((a for t in obj.subtree for a in self.actors.actors(t) if a.country), None)
             if place is not None:

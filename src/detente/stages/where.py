@@ -278,8 +278,16 @@ def resolve_toponyms(toponyms: list[Toponym], context: Context) -> None:
             full.countries[t.entry.country] += 1
         if t.entry.feature == "admin1":
             full.admin1[(t.entry.country, t.entry.admin1)] += 1
+    # A name's own mentions are no evidence for it: four "London"s first read as England's must
+    # not outvote the Canadian context of an article about London, Ontario.
+    by_name: dict[str, list[Toponym]] = {}
     for t in toponyms:
-        t.entry = best(t, full.without(t.entry))
+        by_name.setdefault(fold(t.name), []).append(t)
+    for t in toponyms:
+        ctx = full
+        for same in by_name[fold(t.name)]:
+            ctx = ctx.without(same.entry)
+        t.entry = best(t, ctx)
 
 
 def to_location(entry: Entry, start: int | None = None, end: int | None = None) -> Location:
@@ -394,7 +402,9 @@ def _attached(node, preps, places):
                 if found:
                     return f"{child.text} {found[0].text}", found[1]
         # "while in Vietnam", "during a visit to Pyongyang": one level down, through a verbless clause
-        if child.dep_ in ("advcl", "advmod", "npadvmod") and child.pos_ != "VERB":
+        # ("while Zelensky was in Washington" has a subject of its own: it places Zelensky, not the event)
+        if child.dep_ in ("advcl", "advmod", "npadvmod") and child.pos_ != "VERB" and not any(
+                g.dep_ in ("nsubj", "nsubjpass", "expl") for g in child.children):
             for grand in child.children:
                 if grand.dep_ == "prep" and grand.lower_ in preps:
                     for obj in grand.children:
@@ -407,6 +417,26 @@ def _attached(node, preps, places):
                     found = _attached(obj, ("to", "in", "at"), places)
                     if found:
                         return found
+    return None
+
+
+def _at_target(event, anchor, places):
+    """Force used on a place happens there ("shelled Kharkiv"); a party named with its place is
+    acted on there ("clashed with police in Tbilisi")."""
+    target = event.target
+    if target is None or target.start is None:
+        return None
+    span = [t for t in anchor.sent if target.start <= t.idx < target.end]
+    head = next((t for t in span if not (target.start <= t.head.idx < target.end) or t.head is t), None)
+    if head is None:
+        return None
+    if event.quad_class == 4 and event.cameo[:2] in ("17", "18", "19", "20") and head.i in places:
+        place = places[head.i]
+        if place.feature in ("city", "admin1", "admin2", "region"):
+            return f"'{_Named(head, place).text}', the place acted on", place
+    found = _attached(head, ("in", "at", "near", "outside", "inside"), places)
+    if found:
+        return f"'{target.text} {found[0]}', where the party acted on is", found[1]
     return None
 
 
@@ -427,6 +457,9 @@ def locate(event, anchor, places: dict[int, Location], dateline: Location | None
                     if place:
                         return replace(event, location=place[1],
                                        rationale=event.rationale + (f"location: '{node.text} {place[0].text}' (visit)",))
+    found = _at_target(event, anchor, places)
+    if found:
+        return replace(event, location=found[1], rationale=event.rationale + (f"location: {found[0]}",))
     if dateline is not None and dateline.feature == "city" and event.modality == "asserted":
         sentence = anchor.sent
         actors = [(a.start, a.end) for a in (event.source, event.target) if a is not None]

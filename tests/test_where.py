@@ -33,6 +33,7 @@ from detente.stages.where import resolve_dateline, resolve_place
     ("the Gaza Strip", set(), "PSE", "region"),
     ("Crimea", set(), "UKR", "admin1"),
     ("Europe", set(), None, "continent"),
+    ("EU", set(), None, "continent"),          # news names the union for the place, as GeoWebNews annotates it
     ("Salisbury", {"GBR"}, "GBR", "city"),   # the town that bears the name, not Harare that once did
     ("St. Petersburg", set(), "RUS", "city"),  # "St." is "Saint": no former name, Florida's namesake does not win
     ("Central American", set(), None, "region"),
@@ -124,6 +125,12 @@ def test_index_is_cached(tmp_path, monkeypatch):
      [("Kyiv", "UKR", "city"), ("Donbas", "UKR", "region"), ("Gaza Strip", "PSE", "region")]),
     ("Edmonton police said the man was arrested in Red Deer, Alta., on Monday.",
      [("Edmonton", "CAN", "city"), ("Red Deer", "CAN", "city"), ("Alberta", "CAN", "admin1")]),
+    # a name tagged as an organisation with its article; a capital opening a sentence
+    ("President Sargsyan paid an official visit to the Holy See.", [("Vatican City", "VAT", "country")]),
+    ("Kabul was quiet on Friday.", [("Kabul", "AFG", "city")]),
+    # a mention whose country was read off a place name is no evidence for that reading
+    ("Organizers of a London rally thanked Canada. Wael Haddara, a London doctor, spoke at the rally.",
+     [("London", "CAN", "city"), ("Canada", "CAN", "country"), ("London", "CAN", "city")]),
 ])
 def test_places(text, expected):
     from detente.api import places

@@ -140,6 +140,9 @@ def _accept(doc, match, best: Entry, other_ents, index) -> bool:
     if covering:
         ent = next(iter(covering))
         ends = (match.end, match.end - 1) if match[-1].text == "." else (match.end,)
+        if ent.start == match.start - 1 and doc[ent.start].lower_ == "the" and ent.end in ends:
+            # "the Holy See" tagged as an organisation is the whole name, article and all
+            return best.feature in STRONG or gaz.looks_like_place(best) or located or qualified
         if len(covering) == 1 and ent.label_ == "ORG" and ent.start in (match.start, match.start - 1) and ent.end > match.end:
             # "the U.S. Federal Trade Commission", "Kentucky State Police": a state or country that
             # opens an organisation's name is its jurisdiction; a city is not ("Washington Post")
@@ -151,8 +154,8 @@ def _accept(doc, match, best: Entry, other_ents, index) -> bool:
         if ent.label_ not in ("ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT"):
             return False
         return best.feature in STRONG or gaz.looks_like_place(best) or located or qualified
-    if first.is_sent_start and len(match) == 1 and best.feature == "city" and not qualified:
-        return False
+    if first.is_sent_start and len(match) == 1 and best.feature == "city" and not qualified and not best.capital:
+        return False  # "Reading", "Mobile" open sentences as words; a capital ("Muscat: …") is a place
     if len(match) == 1 and first.pos_ != "PROPN" and not first.is_upper:
         return False
     return gaz.looks_like_place(best) or (located and first.pos_ == "PROPN") or qualified
@@ -235,8 +238,17 @@ def article_context(article: Article, toponyms: list[Toponym] = ()) -> tuple[Con
     spans = [(doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)) for t in toponyms] if doc is not None else []
     # "the governor of Georgia" is GEO only if "Georgia" is: such countries come from the toponym
     named = {e.country for t in toponyms for e in t.candidates if e.feature == "country"}
+    # A mention whose country was read off a place name ("Wael Haddara, a London doctor" is
+    # British because London is) would let that name vote for its own first reading.
+    # So would a pronoun or a repeated name standing for such a mention.
+    names = re.compile(r"\b(?:" + "|".join(re.escape(t.name.lower()) for t in toponyms) + r")\b") if toponyms else None
     for mention in article.mentions:
         if mention.country in named or any(s < mention.end and mention.start < e for s, e in spans):
+            continue
+        basis = (mention.basis or "").lower()
+        if basis.startswith(("earlier mention of", "pronoun")):
+            continue
+        if names is not None and (names.search(basis) or names.search(mention.text.lower())):
             continue
         if mention.country and len(mention.country) == 3:
             context.countries[mention.country] += 1
@@ -283,10 +295,11 @@ def resolve_toponyms(toponyms: list[Toponym], context: Context) -> None:
     by_name: dict[str, list[Toponym]] = {}
     for t in toponyms:
         by_name.setdefault(fold(t.name), []).append(t)
+    first = {id(t): t.entry for t in toponyms}  # re-ranking must not feed on its own results
     for t in toponyms:
         ctx = full
         for same in by_name[fold(t.name)]:
-            ctx = ctx.without(same.entry)
+            ctx = ctx.without(first[id(same)])
         t.entry = best(t, ctx)
 
 

@@ -21,6 +21,8 @@ def corpus(shared: Path, limit: int) -> list[tuple[str, str | None]]:
         sys.exit(f"no Wikinews corpus at {folder}: pass --shared PATH (the folder holding data/corpus)")
     texts = []
     for path in sorted(folder.rglob("*"))[: limit * 4]:
+        if path.stem.isupper():
+            continue  # LICENSE.md, README.md, UPSTREAM_COMMIT.txt: about the corpus, not in it
         if path.suffix == ".jsonl":
             for line in path.read_text(encoding="utf-8").splitlines():
                 record = json.loads(line)

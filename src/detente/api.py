@@ -145,33 +145,69 @@ class IngestSummary:
 
 
 def ingest(paths: Iterable[str | Path], db: str | Path = "detente.duckdb", published: date | str | None = None,
-           progress: Callable[[Path], None] | None = None) -> IngestSummary:
-    """Code every file under `paths` and store it; bad files are recorded in `rejects`, not dropped."""
+           progress: Callable[[int], None] | None = None, workers: int = 1, batch_size: int = 16) -> IngestSummary:
+    """Code every file under `paths` and store it; bad files are recorded in `rejects`, not dropped.
+
+    Articles stream through the pipeline `batch_size` at a time (one `nlp.pipe` per batch), in
+    `workers` processes when it is over 1; this process alone writes the database, one
+    transaction per batch (its articles, events and rejects). Memory follows the batch size, not
+    the corpus. `progress(n)` is called after each stored batch with its number of inputs
+    (articles and rejected ones)."""
     summary = IngestSummary()
-    files = list(expand_paths(paths))
-    with Store(db) as store:
-        for path in files:
-            try:
-                if is_record_file(path):
-                    _ingest_records(store, summary, path, _as_date(published))
-                else:
-                    summary.results.append(store.add_article(pipeline.run(read_article(path, _as_date(published)))))
-            except InputError as exc:
-                store.add_reject(str(path), str(exc))
-                summary.rejected.append((str(path), str(exc)))
-            if progress:
-                progress(path)
+    items = _ingest_items(list(expand_paths(paths)), _as_date(published))
+    pool = None
+    if workers > 1:
+        from .workers import WorkerPool
+
+        pool = WorkerPool(workers)
+        pool.start()  # before the database opens: no process forks with DuckDB's threads running
+    try:
+        with Store(db) as store:
+            for batch in pipeline.process_batches(items, batch_size, pool=pool):
+                rejects = [(item.path, item.reason) for item in batch if isinstance(item, Rejected)]
+                summary.results.extend(store.add_articles([a for a in batch if isinstance(a, Article)], rejects))
+                summary.rejected.extend(rejects)
+                if progress:
+                    progress(len(batch))
+    finally:
+        if pool is not None:
+            pool.close()
     return summary
 
 
-def _ingest_records(store: Store, summary: IngestSummary, path: Path, published: date | None) -> None:
-    """Each record of a JSONL/CSV file is one article; a bad record is rejected where it stands."""
-    for item in read_records(path, published):
-        if isinstance(item, Rejected):
-            store.add_reject(item.path, item.reason)
-            summary.rejected.append((item.path, item.reason))
-        else:
-            summary.results.append(store.add_article(pipeline.run(item)))
+def _ingest_items(files: list[Path], published: date | None) -> Iterator[Article | Rejected]:
+    """Every input as an Article, or as Rejected with its reason where it stands: a bad file as
+    a whole, a bad record of a JSONL/CSV file (one article per record) on its own."""
+    for path in files:
+        try:
+            if is_record_file(path):
+                yield from read_records(path, published)
+            else:
+                yield read_article(path, published)
+        except InputError as exc:
+            yield Rejected(str(path), str(exc))
+
+
+def count_articles(paths: Iterable[str | Path]) -> int:
+    """About how many articles `ingest` meets under `paths` (for a progress bar's ETA): one per
+    text file, one per non-blank JSONL line or CSV row."""
+    import csv
+
+    total = 0
+    for path in expand_paths(paths):
+        try:
+            if not is_record_file(path):
+                total += 1
+            elif path.suffix.lower() == ".csv":
+                csv.field_size_limit(20 * 1024 * 1024)
+                with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+                    total += max(0, sum(1 for _ in csv.reader(handle)) - 1)
+            else:
+                with open(path, "rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+        except (OSError, csv.Error):
+            total += 1
+    return total
 
 
 def code_pair(marked: str, published: date | str | None = None) -> PairCoding:

@@ -68,20 +68,70 @@ def event_records(events) -> list[dict]:
     return [e.to_dict() for e in events]
 
 
-def progress_bar(items, label: str):
-    """One progress helper for every long command: drawn on a terminal, silent otherwise."""
-    return click.progressbar(items, label=label, file=sys.stderr, show_pos=True) if sys.stderr.isatty() else _Quiet(items)
+def progress_bar(items=None, label: str = "", length: int | None = None, unit: str = "articles"):
+    """One progress helper for every long command: on a terminal a bar with the count, the rate
+    (`unit`/s) and, when `length` is known, the ETA; silent when stderr is not a terminal.
+    Iterate it (over `items`), or call `update(n)` as work gets done."""
+    return _Bar(items, label, length, unit) if sys.stderr.isatty() else _Quiet(items)
+
+
+class _Bar:
+    """click's bar, with the rate and ETA measured from the first update on (so that loading the
+    models before the first batch does not count as coding time)."""
+
+    def __init__(self, items, label: str, length: int | None, unit: str):
+        import time
+
+        self.clock, self.unit, self.first = time.monotonic, unit, None
+        self.bar = click.progressbar(items, length=length, label=label, file=sys.stderr, show_pos=True,
+                                     item_show_func=self._rate)
+
+    def _rate(self, _item) -> str | None:
+        if self.first is None or self.bar.pos <= self.first[1]:
+            return None
+        rate = (self.bar.pos - self.first[1]) / max(self.clock() - self.first[0], 1e-9)
+        text = f"{rate:.1f} {self.unit}/s"
+        if self.bar.length and self.bar.pos < self.bar.length:
+            left = int((self.bar.length - self.bar.pos) / rate)
+            text += f"  ETA {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}"
+        return text
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+    def __iter__(self):
+        for item in self.bar:
+            yield item
+            self._mark()
+
+    def _mark(self) -> None:
+        if self.first is None:
+            self.first = (self.clock(), self.bar.pos)
+
+    def update(self, n: int = 1) -> None:
+        self.bar.update(n)
+        self._mark()
 
 
 class _Quiet:
-    def __init__(self, items):
+    def __init__(self, items=None):
         self.items = items
 
     def __enter__(self):
-        return iter(self.items)
+        return self
 
     def __exit__(self, *exc):
         return False
+
+    def __iter__(self):
+        return iter(self.items if self.items is not None else ())
+
+    def update(self, n: int = 1) -> None:
+        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -244,17 +294,23 @@ def code_pair(marked, published, fmt, output):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file to write.")
 @click.option("--published", help="Publication date for all the files, YYYY-MM-DD.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes coding articles in parallel; this process alone writes the database.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Articles per spaCy batch and per database transaction; memory grows with it, not with the corpus.")
 @clean_errors
 @knowledge_option
-def ingest(paths, db, published):
+def ingest(paths, db, published, workers, batch_size):
     """Code files and directories (recursively) and store articles and events in the database.
 
     Re-ingesting an article adds nothing: identity is a hash of its text. Files that cannot
-    be read are recorded in the rejects table with the reason.
+    be read are recorded in the rejects table with the reason. Articles are coded in batches
+    (--batch-size), in --workers processes; each batch is stored in one transaction.
 
     \b
     Example:
       detente ingest examples/ --db detente.duckdb --published 2024-06-21
+      detente ingest corpus.jsonl --workers 2
     """
     from . import api
     from .io.readers import expand_paths, parse_date
@@ -264,8 +320,10 @@ def ingest(paths, db, published):
     for p in files:
         if not p.exists():
             raise DetenteError(f"cannot read {str(p)!r}: no such file or directory; check the path")
-    with progress_bar(files, "coding") as bar:
-        summary = api.ingest(list(bar), db=db, published=published)
+    length = api.count_articles(files) if sys.stderr.isatty() else None
+    with progress_bar(label="coding", length=length, unit="articles") as bar:
+        summary = api.ingest(files, db=db, published=published, workers=workers, batch_size=batch_size,
+                             progress=bar.update)
     click.echo(f"{summary.added} article(s) ingested, {summary.duplicates} already stored, "
                f"{len(summary.rejected)} rejected; {summary.events} event(s) added to {db}")
     for path, reason in summary.rejected:
@@ -280,14 +338,17 @@ def ingest(paths, db, published):
 @click.option("--cameo", help="CAMEO code prefix, e.g. 13 for threats.")
 @click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"]))
 @click.option("--limit", type=int)
+@click.option("--origin", type=click.Choice(["detente", "icews", "gdelt", "plover"]),
+              help="Only events coded by detente, or imported from this dataset.")
 @format_option()
 @clean_errors
-def events(db, actor, since, until, cameo, modality, limit, fmt, output):
+def events(db, actor, since, until, cameo, modality, limit, origin, fmt, output):
     """List stored events.
 
     \b
     Example:
       detente events --actor RUS --since 2024-06-01 --format jsonl
+      detente events --origin icews --actor PRK --limit 20
     """
     from .io.readers import parse_date
     from .store import Store
@@ -295,7 +356,8 @@ def events(db, actor, since, until, cameo, modality, limit, fmt, output):
     since_day, until_day = parse_date(since, "--since"), parse_date(until, "--until")
     _require_db(db)
     with Store(db, read_only=True) as store:
-        found = store.events(actor=actor, since=since_day, until=until_day, cameo=cameo, modality=modality, limit=limit)
+        found = store.events(actor=actor, since=since_day, until=until_day, cameo=cameo, modality=modality, limit=limit,
+                             origin=origin)
     render.write(event_records(found), fmt, EVENT_COLUMNS, output=output)
 
 
@@ -345,6 +407,82 @@ def explain(event_id, db):
         if event is None:
             raise DetenteError(f"no event {event_id!r} in {db}: list ids with `detente events`")
     click.echo(explain_event(event, color=sys.stdout.isatty()))
+
+
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["icews", "gdelt", "plover"]), required=True,
+              help="icews: ICEWS TSV with its header; gdelt: GDELT 2.0 event export (61 columns); "
+                   "plover: PLOVER/POLECAT JSON array or JSON lines.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file to write.")
+@clean_errors
+def import_(paths, fmt, db):
+    """Import coded events from other datasets into the store, marked by origin.
+
+    Imported events sit beside coded ones (`detente events --origin icews`), with country
+    codes (ISO alpha-3), sectors, CAMEO, Goldstein, quad class, PLOVER and place where the
+    format has them. Importing a file again adds nothing; rows that cannot be read are
+    recorded in the rejects table with the reason. .gz and one-file .zip are read as they are.
+
+    \b
+    Example:
+      detente import events.2018.sample.tab --format icews --db detente.duckdb
+      detente import 20240621.export.CSV.zip --format gdelt
+      detente import polecat.jsonl --format plover
+    """
+    from .io.interchange import import_files
+
+    for p in map(Path, paths):
+        if not p.is_file():
+            raise DetenteError(f"cannot read {str(p)!r}: no such file; check the path")
+    summary = import_files(paths, fmt, db=db)
+    click.echo(f"{summary.imported} event(s) imported, {summary.present} already present, "
+               f"{len(summary.rejected)} rejected, from {summary.read} row(s) in {len(summary.files)} file(s) "
+               f"into {db} ({summary.seconds:.1f} s)")
+    if summary.unknown_countries:
+        names = ", ".join(f"{name!r} ({n})" for name, n in summary.unknown_countries.most_common(10))
+        click.echo(f"note: country names detente does not know, left empty: {names}; "
+                   "add them to detente/data/country_names.tsv", err=True)
+    for _, reason in summary.rejected[:20]:
+        click.echo(f"rejected: {reason}", err=True)
+    if len(summary.rejected) > 20:
+        click.echo(f"… and {len(summary.rejected) - 20} more rejected: see the rejects table in {db}", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["gdelt", "icews", "plover", "parquet", "csv"]), required=True,
+              help="gdelt: 61-column GDELT 2.0 TSV; icews: ICEWS TSV; plover: PLOVER JSON lines; "
+                   "parquet, csv: every column of the events table.")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (standard output if none; parquet needs one).")
+@click.option("--actor", help="Country or actor code on either side, e.g. RUS or KORGOV.")
+@click.option("--since", help="First date, YYYY-MM-DD.")
+@click.option("--until", help="Last date, YYYY-MM-DD.")
+@click.option("--cameo", help="CAMEO code prefix, e.g. 13 for threats.")
+@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"]))
+@click.option("--origin", type=click.Choice(["detente", "icews", "gdelt", "plover"]),
+              help="Only events coded by detente, or imported from this dataset.")
+@clean_errors
+def export(fmt, db, output, actor, since, until, cameo, modality, origin):
+    """Export stored events as GDELT, ICEWS, PLOVER JSON, Parquet or CSV.
+
+    Columns detente has no value for are left empty; an event imported from a dataset is
+    written back in that dataset's format as it came.
+
+    \b
+    Example:
+      detente export --format icews -o events.tsv --actor RUS --since 2024-06-01
+      detente export --format parquet -o events.parquet
+    """
+    from .io.interchange import export_events
+    from .io.readers import parse_date
+
+    since_day, until_day = parse_date(since, "--since"), parse_date(until, "--until")
+    _require_db(db)
+    count = export_events(db, fmt, output=output, stream=None if output else sys.stdout, actor=actor, since=since_day,
+                          until=until_day, cameo=cameo, modality=modality, origin=origin)
+    if output:
+        click.echo(f"{count} event(s) written to {output}", err=True)
 
 
 @main.command(name="eval")

@@ -30,6 +30,8 @@ def _actor(actor) -> str:
 
 
 def explain_event(event: Event, color: bool = False) -> str:
+    if event.imported or event.evidence[0] is None:
+        return explain_imported(event)
     lines = [
         f"event {event.id}  (article {event.article_id})",
         "",
@@ -48,3 +50,46 @@ def explain_event(event: Event, color: bool = False) -> str:
     ]
     lines += [f"    - {reason}" for reason in event.rationale]
     return "\n".join(lines)
+
+
+def explain_imported(event: Event) -> str:
+    """An event imported from another dataset: what that dataset recorded, and how it was read.
+    There is no trigger or span to mark; the sentence is shown when the dataset has one."""
+    from .io.interchange import NAMES
+
+    origin = NAMES.get(event.origin, event.origin)
+    story = f"; story {event.article_id}" if event.article_id else ""
+    code = (f"CAMEO {event.cameo} {event.cameo_name}" if event.cameo else "CAMEO (none)")
+    goldstein = event.goldstein if event.goldstein is not None else "(none)"
+    quad = event.quad_class if event.quad_class is not None else "(none)"
+    place = "(none given)"
+    if event.location:
+        where = f" {event.location.lat}, {event.location.lon}" if event.location.lat is not None else ""
+        place = f"{event.location.name} ({event.location.country or 'country unknown'}){where}"
+    if event.imported:
+        header = f"event {event.id}  (imported from {origin}, its event {event.origin_id or '(no id)'}{story})"
+    else:
+        header = f"event {event.id}  (coded by detente, read back from an export: no spans{story})"
+    lines = [
+        header,
+        "",
+        "  " + (event.sentence or f"(no text: {origin} gives none)"),
+        "",
+        f"  code      {code}; Goldstein {goldstein}; quad class {quad}; "
+        f"PLOVER {event.plover or '(none)'}{' / ' + event.plover_mode if event.plover_mode else ''}",
+        f"  source    {_imported_actor(event.source)}",
+        f"  target    {_imported_actor(event.target)}",
+        f"  modality  {event.modality}",
+        f"  date      {event.date or 'unknown'} (as {origin} dated it{', ' + repr(event.date_text) if event.date_text else ''})",
+        f"  location  {place}",
+        "",
+        "  why:",
+    ]
+    lines += [f"    - {reason}" for reason in event.rationale]
+    return "\n".join(lines)
+
+
+def _imported_actor(actor) -> str:
+    if actor is None or (not actor.text and not actor.code):
+        return "(none)"
+    return f"{actor.code or '(no code)'}  '{actor.text}'  ({actor.basis})"

@@ -114,6 +114,14 @@ class Event:
     date_precision: str | None = None
     date_text: str | None = None
     location: Location | None = None
+    # Who coded it: "detente" for events coded here, else the dataset it was imported from
+    # ("icews", "gdelt", "plover"), with that dataset's own event id.
+    origin: str = "detente"
+    origin_id: str | None = None
+
+    @property
+    def imported(self) -> bool:
+        return self.origin != "detente"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -139,6 +147,8 @@ class Event:
             "location": self.location.to_dict() if self.location else None,
             "confidence": self.confidence,
             "rationale": list(self.rationale),
+            "origin": self.origin,
+            "origin_id": self.origin_id,
         }
 
     @classmethod
@@ -168,6 +178,8 @@ class Event:
             date_precision=data.get("date_precision"),
             date_text=data.get("date_text"),
             location=Location.from_dict(data.get("location")),
+            origin=data.get("origin") or "detente",
+            origin_id=data.get("origin_id"),
         )
 
 

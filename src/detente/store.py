@@ -42,6 +42,15 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 """
 
+# Columns added after the first release; an older database gains them when opened for writing.
+# origin: who coded the event ("detente", or the dataset it was imported from: icews, gdelt,
+# plover); origin_id: that dataset's own event id; origin_record: its record as JSON.
+MIGRATIONS = """
+ALTER TABLE events ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'detente';
+ALTER TABLE events ADD COLUMN IF NOT EXISTS origin_id VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS origin_record VARCHAR;
+"""
+
 
 def event_row(event: Event) -> dict:
     row = {k: v for k, v in event.to_dict().items() if k not in ("source", "target", "location", "trigger_span", "evidence")}
@@ -84,6 +93,7 @@ def event_from_row(row: dict) -> Event:
         rationale=tuple(row["rationale"] or ()),
         date=row["date"].isoformat() if row["date"] else None, date_basis=row["date_basis"],
         date_precision=row["date_precision"], date_text=row["date_text"], location=location,
+        origin=row.get("origin") or "detente", origin_id=row.get("origin_id"),
     )
 
 
@@ -114,6 +124,7 @@ class Store:
             raise DetenteError(f"{self.path!r} is not a detente DuckDB database ({exc}); pass another file with --db") from None
         if not read_only:
             self.con.execute(SCHEMA)
+            self.con.execute(MIGRATIONS)
 
     def __enter__(self) -> "Store":
         return self
@@ -147,6 +158,51 @@ class Store:
             raise
         return IngestResult(article.id, article.source, True, len(article.events))
 
+    def add_articles(self, articles: Iterable[Article], rejects: Iterable[tuple[str, str]] = ()) -> list[IngestResult]:
+        """Store a batch in one transaction: its new articles (through Arrow), their events, and
+        the batch's rejected inputs (source, reason). Known articles, and repeats within the
+        batch, are no-ops; one result per article, in order."""
+        import pyarrow as pa
+
+        articles, rejects = list(articles), list(rejects)
+        ids = list({a.id for a in articles})
+        known = {row[0] for row in self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [ids]).fetchall()} if ids else set()
+        results, fresh = [], []
+        for article in articles:
+            new = article.id not in known
+            known.add(article.id)
+            if new:
+                fresh.append(article)
+            results.append(IngestResult(article.id, article.source, new, len(article.events) if new else 0))
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if fresh:
+                table = pa.table({
+                    "id": pa.array([a.id for a in fresh], pa.string()),
+                    "title": pa.array([a.title for a in fresh], pa.string()),
+                    "published": pa.array([a.published for a in fresh], pa.date32()),
+                    "source": pa.array([a.source for a in fresh], pa.string()),
+                    "media_type": pa.array([a.media_type for a in fresh], pa.string()),
+                    "text": pa.array([a.text for a in fresh], pa.string()),
+                    "notes": pa.array([list(a.notes) for a in fresh], pa.list_(pa.string())),
+                    "ingested_at": pa.array([now] * len(fresh), pa.timestamp("us")),
+                })
+                self.con.register("incoming_articles", table)
+                try:
+                    names = ", ".join(table.column_names)
+                    self.con.execute(f"INSERT INTO articles ({names}) SELECT {names} FROM incoming_articles")
+                finally:
+                    self.con.unregister("incoming_articles")
+                self.add_events(e for a in fresh for e in a.events)
+            for source, reason in rejects:
+                self.add_reject(source, reason)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return results
+
     def add_events(self, events: Iterable[Event]) -> int:
         import pyarrow as pa
 
@@ -168,6 +224,43 @@ class Store:
     def add_reject(self, source: str, reason: str) -> None:
         self.con.execute("INSERT INTO rejects VALUES (?, ?, ?)", [source, reason, datetime.now(timezone.utc).replace(tzinfo=None)])
 
+    def add_imported(self, table, rejects: Iterable[tuple[str, str]] = ()) -> int:
+        """Insert an Arrow table of event rows (columns named as in `events`) and the import's
+        rejected rows (source, reason), in one transaction. Rows whose id is already stored, or
+        repeated within the table, are skipped, and so is a reject already recorded: importing
+        the same file again changes nothing. Returns how many events were added."""
+        import pyarrow as pa
+
+        rejects = list(dict.fromkeys(rejects))
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            added = 0
+            if table.num_rows:
+                names = ", ".join(table.column_names)
+                self.con.register("incoming_imported", table)
+                try:
+                    added = self.con.execute(
+                        f"INSERT INTO events ({names}) SELECT {names} FROM incoming_imported "
+                        "WHERE id NOT IN (SELECT id FROM events) QUALIFY row_number() OVER (PARTITION BY id) = 1"
+                    ).fetchone()[0]
+                finally:
+                    self.con.unregister("incoming_imported")
+            if rejects:
+                found = pa.table({"source": [r[0] for r in rejects], "reason": [r[1] for r in rejects],
+                                  "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us"))})
+                self.con.register("incoming_rejects", found)
+                try:
+                    self.con.execute("INSERT INTO rejects SELECT * FROM incoming_rejects i WHERE NOT EXISTS "
+                                     "(SELECT 1 FROM rejects r WHERE r.source = i.source AND r.reason = i.reason)")
+                finally:
+                    self.con.unregister("incoming_rejects")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return added
+
     # -- reading ---------------------------------------------------------------------------
 
     def _rows(self, sql: str, params: list) -> list[dict]:
@@ -177,7 +270,18 @@ class Store:
 
     def events(self, actor: str | None = None, since: date | str | None = None, until: date | str | None = None,
                cameo: str | None = None, modality: str | None = None, article_id: str | None = None,
-               limit: int | None = None) -> list[Event]:
+               limit: int | None = None, origin: str | None = None) -> list[Event]:
+        where, params = self.event_where(actor, since, until, cameo, modality, article_id, origin)
+        sql = "SELECT * FROM events" + where
+        sql += " ORDER BY date NULLS LAST, article_id, evidence_start, trigger_start, id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [event_from_row(r) for r in self._rows(sql, params)]
+
+    def event_where(self, actor: str | None = None, since: date | str | None = None, until: date | str | None = None,
+                    cameo: str | None = None, modality: str | None = None, article_id: str | None = None,
+                    origin: str | None = None) -> tuple[str, list]:
+        """The WHERE clause (with its leading " WHERE ", or "") and parameters of an events filter."""
         where, params = [], []
         if actor:
             where.append("(source_country = ? OR target_country = ? OR starts_with(source_code, ?) OR starts_with(target_code, ?))")
@@ -197,11 +301,15 @@ class Store:
         if article_id:
             where.append("article_id = ?")
             params.append(article_id)
-        sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY date NULLS LAST, article_id, evidence_start, trigger_start"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [event_from_row(r) for r in self._rows(sql, params)]
+        if origin:
+            # a database from before imports (opened read-only, so not migrated) holds only detente's events
+            where.append("origin = ?" if self.has_column("events", "origin") else "'detente' = ?")
+            params.append(origin.lower())
+        return (" WHERE " + " AND ".join(where) if where else ""), params
+
+    def has_column(self, table: str, column: str) -> bool:
+        return self.con.execute("SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                                [table, column]).fetchone() is not None
 
     def event(self, event_id: str) -> Event | None:
         rows = self._rows("SELECT * FROM events WHERE id = ? OR starts_with(id, ?) LIMIT 2", [event_id, event_id])

@@ -52,12 +52,14 @@ class Gazetteer:
         self.names: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
         self.nouns: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
         self.max_len = 1
+        self._prefixes: tuple[set, set] | None = None  # every key's prefixes, for `match`; reset on add
 
     def _key(self, phrase: str, lower: bool) -> tuple[str, ...]:
         words = tuple(t for t in self._tokenize(phrase) if t.strip())
         return tuple(w.lower() for w in words) if lower else words
 
     def add_name(self, phrase: str, entry: Entry) -> None:
+        self._prefixes = None
         key = self._key(phrase, lower=False)
         if key and entry not in self.names[key]:
             self.names[key].append(entry)
@@ -66,6 +68,7 @@ class Gazetteer:
             self.add_name(" ".join(key[1:]), entry)
 
     def add_noun(self, phrase: str, entry: Entry) -> None:
+        self._prefixes = None
         # The tokenizer's abbreviation rules are case-sensitive ("Sen." is one token, "sen." two),
         # so an abbreviated title is keyed as the text writes it too.
         forms = (phrase, phrase.title()) if "." in phrase else (phrase,)
@@ -77,6 +80,7 @@ class Gazetteer:
 
     def add_user(self, entry) -> None:
         """A user's entry goes first at its key, so it wins over the built-in tables."""
+        self._prefixes = None
         kind = "agent" if entry.kind == "agent" else "user"
         made = Entry(kind, entry.country, entry.sector, entry.name, entry.basis, entry.start, entry.end, entry.position, True)
         for phrase in entry.phrases:
@@ -95,10 +99,21 @@ class Gazetteer:
         titled = [t.title() if t.isupper() and len(t) > 3 else t for t in texts]
         lowers = [t.lower() for t in texts]
         covered: dict[int, Hit] = {}
+        if self._prefixes is None:
+            self._prefixes = ({key[:k] for key in self.names for k in range(1, len(key) + 1)},
+                              {key[:k] for key in self.nouns for k in range(1, len(key) + 1)})
+        name_prefixes, noun_prefixes = self._prefixes
         i, n = 0, len(texts)
         while i < n:
             hit = None
-            for length in range(min(self.max_len, n - i), 0, -1):
+            # No key is longer than the longest run of tokens from i that some key starts with.
+            longest = 0
+            for length in range(1, min(self.max_len, n - i) + 1):
+                if not (tuple(texts[i : i + length]) in name_prefixes or tuple(titled[i : i + length]) in name_prefixes
+                        or tuple(lowers[i : i + length]) in noun_prefixes):
+                    break
+                longest = length
+            for length in range(longest, 0, -1):
                 key = tuple(texts[i : i + length])
                 exact = self.names.get(key) or self.names.get(tuple(titled[i : i + length]), [])
                 lower = self.nouns.get(tuple(lowers[i : i + length]), [])

@@ -40,6 +40,14 @@ def run(article: Article) -> Article:
     return article
 
 
+def run_batch(articles: list[Article]) -> list[Article]:
+    """`run` for a batch: one `nlp.pipe` over the batch's texts, the same docs as `run` gives."""
+    docs = nlp().pipe([without_dateline(a.text) for a in articles], batch_size=max(1, len(articles)))
+    for article, doc in zip(articles, docs):
+        article.doc = doc
+    return articles
+
+
 def without_dateline(text: str) -> str:
     """The text with its dateline's date and agency blanked out and its place set apart as a
     paragraph of its own, offsets kept: "SEOUL, June 21 (Reuters) - South Korea summoned…" would

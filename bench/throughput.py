@@ -66,7 +66,7 @@ def spacy_n_process(texts, batch_size: int, n_process: int) -> float:
     start = time.perf_counter()
     items = articles(texts)
     cleaned = [pipeline.STAGES[0][1](a) for a in items]
-    docs = parse.nlp().pipe([parse.without_dateline(a.text) for a in cleaned], batch_size=batch_size, n_process=n_process)
+    docs = parse.nlp().pipe([parse.without_dateline(a) for a in cleaned], batch_size=batch_size, n_process=n_process)
     after = [stage for name, stage in pipeline.STAGES[2:]]
     for article, doc in zip(cleaned, docs):
         article.doc = doc

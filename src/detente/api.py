@@ -81,7 +81,7 @@ def place_records(text: str, demonyms: bool = False) -> tuple[list[Location], Ar
     if not text or not text.strip():
         raise InputError("the text is empty: there is nothing to locate")
     article = pipeline.run(Article(raw=text), until="actors")
-    found, _ = where.find_places(article, demonyms)
+    found = where.find_places(article, demonyms).places
     return found, article
 
 

@@ -195,6 +195,8 @@ class Article:
     # the dateline's place ("SEOUL, June 21 (Reuters) -" -> "SEOUL") and its span in `text`
     dateline: str | None = None
     dateline_span: tuple[int, int] | None = None
+    # the whole dateline in `text`, date, agency and dash included (a date-only line has no place)
+    dateline_extent: tuple[int, int] | None = None
     source: str | None = None
     media_type: str = "text"
     text: str = ""

@@ -318,6 +318,15 @@ def _base(origin: str, source_id: str | None, record: dict, fallback_key: str) -
             "date_basis": "origin", "date_precision": "day"}
 
 
+def _converted(convert: Callable, raw: dict, path: Path, number: int, line: str, summary: ImportSummary) -> dict | _Reject:
+    """One tab-separated line's cells as a store row, or its rejection quoting the line."""
+    get = {k: _cell(v) for k, v in raw.items()}.get
+    try:
+        return convert(raw, get, path, number, summary)
+    except ValueError as exc:
+        return _Reject(f"{path}:{number}", f"line {number}: {exc}: {_quote(line)}; fix or remove the line")
+
+
 def read_icews(path: Path, summary: ImportSummary) -> Iterator[dict | _Reject]:
     """ICEWS coded events: tab-separated with a header line (Event ID, Event Date, Source Name,
     Source Sectors, Source Country, Event Text, CAMEO Code, Intensity, Target Name, Target
@@ -342,12 +351,7 @@ def read_icews(path: Path, summary: ImportSummary) -> Iterator[dict | _Reject]:
             yield _Reject(where, f"line {number} has {len(cells)} tab-separated fields, the header {len(header)}: "
                                  f"{_quote(line)}; fix or remove the line")
             continue
-        raw = dict(zip(header, cells))
-        get = {k: _cell(v) for k, v in raw.items()}.get
-        try:
-            yield _icews_row(raw, get, path, number, summary)
-        except ValueError as exc:
-            yield _Reject(where, f"line {number}: {exc}: {_quote(line)}; fix or remove the line")
+        yield _converted(_icews_row, dict(zip(header, cells)), path, number, line, summary)
 
 
 def _icews_row(raw: dict, get: Callable, path: Path, number: int, summary: ImportSummary) -> dict:
@@ -415,11 +419,7 @@ def read_gdelt(path: Path, summary: ImportSummary) -> Iterator[dict | _Reject]:
                                  f"{len(GDELT_COLUMNS)} (GDELT 1.0: {len(GDELT1_COLUMNS)}): {_quote(line)}; "
                                  "import only *.export.CSV files (not mentions or GKG), or fix the line")
             continue
-        get = {k: _cell(v) for k, v in raw.items()}.get
-        try:
-            yield _gdelt_row(raw, get, path, number, summary)
-        except ValueError as exc:
-            yield _Reject(where, f"line {number}: {exc}: {_quote(line)}; fix or remove the line")
+        yield _converted(_gdelt_row, raw, path, number, line, summary)
 
 
 def _gdelt_row(raw: dict, get: Callable, path: Path, number: int, summary: ImportSummary) -> dict:

@@ -31,6 +31,9 @@ PAIR_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "gov
               "neighbour", "neighbours", "neighbor", "neighbors", "capital", "capitals", "ally", "allies", "leader", "leaders"}
 ROLE_NOUNS = {"leader", "president", "premier", "prime minister", "chancellor", "foreign minister", "defence minister",
               "defense minister", "king", "monarch", "head of state", "spokesman", "spokeswoman", "spokesperson"}
+# How a sector noun's basis says its country is only the one the text before it was about
+# ("sector noun 'Protesters' + context 'Russian'"); see `context_country`.
+CONTEXT_GUESS = " + context '"
 CROWD_NOUNS = {"dozens", "hundreds", "thousands", "millions", "tens", "crowd", "crowds", "scores"}
 GROUP_NOUNS = {"team", "group", "number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
                "member", "members", "delegation", "unit", "contingent", "crowd", "band", "squad", "some", "many", "several",
@@ -52,6 +55,10 @@ def np_tokens(head) -> list:
             for t in child.subtree:
                 tokens[t.i] = t
     return [tokens[i] for i in sorted(tokens)]
+
+
+def guessed_from_context(actor: Actor) -> bool:
+    return CONTEXT_GUESS in (actor.basis or "")
 
 
 def span_chars(tokens) -> tuple[int, int, str]:

@@ -81,6 +81,7 @@ def run(article: Article) -> Article:
     article.title = article.title or split_title(text)
     article.id = content_hash(text)
     dateline = find_dateline(text)
+    article.dateline_extent = dateline.span if dateline is not None else None
     if dateline is not None and dateline.place:
         article.dateline, article.dateline_span = dateline.place, dateline.place_span
     if dateline is not None and article.title == text[dateline.span[0]:dateline.span[1]].strip():

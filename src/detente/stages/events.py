@@ -17,6 +17,7 @@ from ..coding.modality import SPEECH_VERBS, infinitive, modality, refusal
 from ..knowledge import cameo, cameo_codes, intent_code, refusal_code
 from ..knowledge.lexicon import NOT_AN_EVENT, Rule, rules, word_classes
 from ..model import Actor, Article, Event
+from .actors import CONTEXT_GUESS, guessed_from_context
 
 TARGET_PREPS = ("to", "with", "against", "on", "about", "toward", "towards", "at", "into", "for", "over", "of", "from", "between")
 NOUN_TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "for", "of", "at")
@@ -118,7 +119,7 @@ class EventFinder:
                 if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                     return self.actors.actors(verb.head), f"relative clause on '{verb.head.text}'"
                 found = self.actors.actors(child)
-                guessed = len(found) == 1 and "+ context '" in found[0].basis
+                guessed = len(found) == 1 and guessed_from_context(found[0])
                 if (not found or guessed) and self._protest_clause(verb):
                     # the venue of a protest says more than the country named sentences before
                     located = self._protesters_by_venue(verb, child)
@@ -212,9 +213,9 @@ class EventFinder:
         """ "Hundreds of opposition supporters rallied in Minsk": protesters whose own words name
         no state are of the state where they protest."""
         actor = self.actors.resolve(subject)
-        if actor is None or (actor.country and "+ context '" not in actor.basis):
+        if actor is None or (actor.country and not guessed_from_context(actor)):
             return [], f"subject '{subject.text}', of no known state"
-        actor = replace(actor, basis=actor.basis.split(" + context '")[0])
+        actor = replace(actor, basis=actor.basis.split(CONTEXT_GUESS)[0])
         venues = self._prep_objects(verb, ("in", "outside", "across", "throughout"))
         # "clashed with police in Tbilisi": the venue may be parsed onto whom they faced
         venues += [v for _, faced in self._prep_objects(verb, ("with", "against")) for v in self._prep_objects(faced, ("in",))]
@@ -928,12 +929,10 @@ class EventFinder:
         speaker (or the main clause's subject) against the if-clause's subject."""
         out = []
         for token in self.doc:
-            conditions = [c for c in token.children if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
-            future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in token.children)
-            if not conditions or not future or token.lemma_.lower() in COOPERATIVE_WORDS:
+            conditions = _conditions(token, ("if", "unless"))
+            if not conditions or not _promised(token) or token.lemma_.lower() in COOPERATIVE_WORDS:
                 continue
-            unless = any(m.dep_ == "mark" and m.lower_ == "unless" for c in conditions for m in c.children)
-            if not self._threatening(token) and not unless:
+            if not self._threatening(token) and not _conditions(token, ("unless",)):
                 continue  # "If the summit goes ahead, Egypt will host…" is a plan, not a threat;
                 # "will withdraw its troops unless …" always threatens
             if any(c.dep_ == "neg" for c in token.children):
@@ -1311,13 +1310,21 @@ def project(cand: Candidate) -> tuple[str, tuple[str, str], list[str]]:
     return refined, mod, notes
 
 
+def _promised(verb) -> bool:
+    """ "will attack", "would boycott": a verb stated as what its subject is going to do."""
+    return any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in verb.children)
+
+
+def _conditions(verb, marks) -> list:
+    """The verb's adverbial clauses opened by one of `marks` ("if", "unless")."""
+    return [c for c in verb.children if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)]
+
+
 def ultimatum(anchor, code: str) -> str | None:
     """ "Will boycott the elections unless the president steps down": a hostile act promised
     unless another gives way is a threat to do it (the act's intent code, 13x). Friendly acts
     under "unless" ("will sign unless parliament objects") stay hypothetical."""
-    future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in anchor.children)
-    unless = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children) for c in anchor.children)
-    if not (future and unless) or any(c.dep_ == "neg" for c in anchor.children):
+    if not (_promised(anchor) and _conditions(anchor, ("unless",))) or any(c.dep_ == "neg" for c in anchor.children):
         return None
     threat = intent_code(code)
     return threat if threat and threat.startswith("13") else None

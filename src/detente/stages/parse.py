@@ -36,31 +36,30 @@ def nlp():
 
 
 def run(article: Article) -> Article:
-    article.doc = nlp()(without_dateline(article.text))
+    article.doc = nlp()(without_dateline(article))
     return article
 
 
 def run_batch(articles: list[Article]) -> list[Article]:
     """`run` for a batch: one `nlp.pipe` over the batch's texts, the same docs as `run` gives."""
-    docs = nlp().pipe([without_dateline(a.text) for a in articles], batch_size=max(1, len(articles)))
+    docs = nlp().pipe([without_dateline(a) for a in articles], batch_size=max(1, len(articles)))
     for article, doc in zip(articles, docs):
         article.doc = doc
     return articles
 
 
-def without_dateline(text: str) -> str:
+def without_dateline(article: Article) -> str:
     """The text with its dateline's date and agency blanked out and its place set apart as a
     paragraph of its own, offsets kept: "SEOUL, June 21 (Reuters) - South Korea summoned…" would
     otherwise parse with SEOUL as the subject of the first sentence. The place stays in the parse
-    for the places stage ("EDMONTON, Ky." names Kentucky); the clean stage has read the date."""
-    from .dateline import find_dateline
-
-    found = find_dateline(text)
-    if found is None:
+    for the places stage ("EDMONTON, Ky." names Kentucky); the clean stage found the dateline and
+    read its date."""
+    text = article.text
+    if article.dateline_extent is None:
         return text
-    start, end = found.span
-    if found.place_span is not None:
-        start = found.place_span[1]
+    start, end = article.dateline_extent
+    if article.dateline_span is not None:
+        start = article.dateline_span[1]
     gap = end - start
     if gap < 2:
         return text

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..model import Article, Event
-from .dateline import find_dateline
 from .timex import DateExpression, Resolved, find_expressions, resolve
 
 __all__ = ["DateExpression", "Dated", "Resolved", "dated_expressions", "find_expressions", "is_future", "pick", "resolve", "run"]
@@ -59,7 +58,7 @@ def dated_expressions(article: Article) -> list[Dated]:
     """Every expression resolved, in text order; "the previous day" counts from the last day named."""
     doc, out = article.doc, []
     last_day: date | None = None
-    skip = _dateline_span(article.text)
+    skip = article.dateline_extent
     for sent in doc.sents:
         for expr in find_expressions(sent.text, sent.start_char):
             if skip and expr.start < skip[1] and skip[0] < expr.end:
@@ -76,11 +75,6 @@ def dated_expressions(article: Article) -> list[Dated]:
                 last_day = resolved.day
             out.append(Dated(expr, resolved, span.root.i, clause.i, future))
     return out
-
-
-def _dateline_span(text: str) -> tuple[int, int] | None:
-    found = find_dateline(text)
-    return found.span if found else None
 
 
 def clause_head(token):

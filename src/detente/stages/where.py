@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ..knowledge import places as gaz
 from ..knowledge.places import Context, Entry, fold
@@ -308,8 +309,14 @@ def to_location(entry: Entry, start: int | None = None, end: int | None = None) 
     return Location(entry.name, entry.country, entry.lat, entry.lon, feature, entry.geonameid, entry.admin1, start, end)
 
 
-def find_places(article: Article, demonyms: bool = False) -> tuple[list[Location], dict[int, Location]]:
-    """The article's places in text order, and the place at each token that names one."""
+class FoundPlaces(NamedTuple):
+    places: list[Location]          # in text order
+    by_token: dict[int, Location]   # the place at each token that names one
+    dateline: Location | None       # the dateline's place, resolved in the article's context
+
+
+def find_places(article: Article, demonyms: bool = False) -> FoundPlaces:
+    """The article's places, the place at each token that names one, and the dateline's place."""
     doc = article.doc
     toponyms = find_toponyms(doc, demonyms)
     context, dateline = article_context(article, toponyms)
@@ -322,13 +329,12 @@ def find_places(article: Article, demonyms: bool = False) -> tuple[list[Location
         located.append(place)
         for i in range(t.start, t.end):
             by_token[i] = place
-    if dateline is not None and article.dateline_span:
+    dateline_place = to_location(dateline, *article.dateline_span) if dateline is not None and article.dateline_span else None
+    if dateline_place is not None and not any(p.start < dateline_place.end and dateline_place.start < p.end for p in located):
         # A dateline's place is a place even when the finder, which wants more than one capitalised
         # word at a sentence start, passes it over ("BEIRUT (AP) -", parsed as a line of its own).
-        start, end = article.dateline_span
-        if not any(p.start < end and start < p.end for p in located):
-            located = sorted([to_location(dateline, start, end), *located], key=lambda p: p.start)
-    return located, by_token
+        located = sorted([dateline_place, *located], key=lambda p: p.start)
+    return FoundPlaces(located, by_token, dateline_place)
 
 
 def resolve_place(name: str, context: set[str], gazetteer_country: str | None = None) -> Location | None:
@@ -362,11 +368,10 @@ def place_population(place: Location) -> int:
 
 
 def run(article: Article) -> Article:
-    article.places, by_token = find_places(article)
-    context, dateline = article_context(article)
-    dateline_place = to_location(dateline, *(article.dateline_span or (None, None))) if dateline else None
+    found = find_places(article)
+    article.places = found.places
     doc = article.doc
-    article.events = [locate(event, doc[article.anchors[event.id]], by_token, dateline_place) if event.id in article.anchors else event
+    article.events = [locate(event, doc[article.anchors[event.id]], found.by_token, found.dateline) if event.id in article.anchors else event
                       for event in article.events]
     return article
 

@@ -39,6 +39,10 @@ from detente.stages.where import resolve_dateline, resolve_place
     ("Central American", set(), None, "region"),
     ("West Coast", {"USA"}, "USA", "region"),
     ("Florida", set(), "USA", "admin1"),     # the state, not the Puerto Rican municipality
+    ("North West", set(), "ZAF", "admin1"),  # a hyphen is a space: South Africa's "North-West" province
+    ("Heathrow", {"USA"}, "GBR", "facility"),  # the airport, not the Florida town of 6,000
+    ("Niger Delta", set(), "NGA", "region"),
+    ("Sahara", set(), None, "region"),       # the desert, never a Yemeni village's alternate name
 ])
 def test_resolve(name, context, country, feature):
     place = gaz.resolve(name, Context(countries=__import__("collections").Counter(context)))
@@ -51,6 +55,7 @@ def test_resolve(name, context, country, feature):
     ("Tbilisi", "Georgia", "GEO", None),
     ("Atlanta", "Georgia", "USA", "GA"),
     ("Red Deer", "Alta.", "CAN", "01"),
+    ("Edmonton", "Ky", "USA", "KY"),         # a broadcaster's dateline drops AP's period
 ])
 def test_a_qualifier_settles_it(name, qualifier, country, admin1):
     place = gaz.resolve(name, Context(), qualifier)
@@ -131,6 +136,25 @@ def test_index_is_cached(tmp_path, monkeypatch):
     # a mention whose country was read off a place name is no evidence for that reading
     ("Organizers of a London rally thanked Canada. Wael Haddara, a London doctor, spoke at the rally.",
      [("London", "CAN", "city"), ("Canada", "CAN", "country"), ("London", "CAN", "city")]),
+    # a name the model cut in two is one place; "the Gulf" is the Persian Gulf
+    ("Work on the river in Baja California will start soon.", [("Baja California", "MEX", "admin1")]),
+    ("Tickets are sold in Washington, D.C., and the U.S. Virgin Islands.",
+     [("Washington", "USA", "city"), ("District of Columbia", "USA", "admin1"), ("U.S. Virgin Islands", "VIR", "country")]),
+    ("Saudi Arabia imposed an embargo on a fellow US ally in the Gulf, Qatar.",
+     [("Saudi Arabia", "SAU", "country"), ("United States", "USA", "country"), ("Persian Gulf", None, "body of water"),
+      ("Qatar", "QAT", "country")]),
+    # not places of their own: a saint's church or hospital, a direction word and a small town's name,
+    # a town's name opening another name, the part of a name after "Little"
+    ("Both women were taken to St. Michael's Hospital on Monday.", []),
+    ("Kelly was once empowered to bring order to a turbulent West Wing.", []),
+    ("She holds a degree in Divinity from Robinson College Cambridge.", [("Cambridge", "GBR", "city")]),
+    ("She lived at the Little Portugal home she shared with her mother.", [("Little Portugal", "CAN", "city")]),
+    # a list is no qualifier: "Russia, U.S. officials said" is not a town called Russia in the United States
+    ("The reporting on Trump's entanglements in Russia, U.S. officials said on Wednesday, was accurate.",
+     [("Russia", "RUS", "country"), ("United States", "USA", "country")]),
+    # a name the text settles once is that place at every bare mention ("LONDON, Ky." then "London")
+    ("LONDON, Ky. (WKYT) - London Police have arrested two people after a chase through London.",
+     [("London", "USA", "city"), ("Kentucky", "USA", "admin1"), ("London", "USA", "city"), ("London", "USA", "city")]),
 ])
 def test_places(text, expected):
     from detente.api import places
@@ -148,6 +172,8 @@ def test_demonyms_only_when_asked():
     text = "Turkish and Syrian officials met in Ankara."
     assert [p.country for p in places(text)] == ["TUR"]
     assert [p.country for p in places(text, demonyms=True)] == ["TUR", "SYR", "TUR"]
+    # a two-word demonym is its country, not the continent of its second word
+    assert [p.country for p in places("The South African grapefruit season starts.", demonyms=True)] == ["ZAF"]
 
 
 @pytest.mark.slow
@@ -177,6 +203,8 @@ def test_places_stream_keeps_ids_and_reports_bad_lines():
     ("While in Vietnam, Putin criticized the United States.", "11", "Vietnam"),
     # a party named with its place is acted on there
     ("Protesters clashed with police in Tbilisi, Georgia.", "14", "Tbilisi"),
+    # the finest place in the phrase: the city, not the country that modifies it
+    ("Thousands of people rallied in the US capital city of Washington against the election result.", "14", "Washington"),
 ])
 def test_event_location(text, cameo_root, location):
     from detente.api import extract

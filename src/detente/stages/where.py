@@ -4,13 +4,20 @@ Finding (`find_toponyms`): spaCy's GPE, LOC and FAC entities, plus capitalised t
 that are exactly a gazetteer name (places the small model misses). A gazetteer-only match must be
 a proper noun outside any other entity ("Washington Post", "Jordan Peterson", "May 5" stay out),
 and strong enough to stand alone: a country, admin1, region, body of water, capital, or a city
-of 100,000 or more. Demonyms ("Turkish") are not toponyms; a caller may ask for them
-(`demonyms=True`, as the geoparsing gold sets annotate them), and they resolve to their country.
+of 100,000 or more. A place entity the model cut short grows to the gazetteer name around it
+("Baja" + "California"); parts of other names are no places: a saint's church or hospital ("St.
+Michael's Hospital"), a small town's name opening another name ("Robinson College"), what follows
+"Little", "New" or "Fort" inside a name. Demonyms ("Turkish", "South African") are not toponyms;
+a caller may ask for them (`demonyms=True`, as the geoparsing gold sets annotate them), and they
+resolve to their country.
 
 Resolving: `detente.knowledge.places` (exact and alternate names, never substrings), ranked in
 two passes: the first gives every mention its best place on population and feature alone with the
 actors' countries and the dateline as context; the second re-ranks each mention with the
-countries and admin1s of all the *other* mentions added. "City, Region" pairs are settled jointly.
+countries and admin1s of all the *other* mentions added. "City, Region" pairs are settled jointly
+("Russia, U.S. officials said" is a list, not a town in the United States). One sense per
+article: a name the text settles once ("Paris, Texas", "the city of X", a dateline "LONDON, Ky.")
+is that place at its bare mentions too.
 
 Event location (`locate`), in this order, else none (never a guess):
 1. a place attached to the event's clause by a locative preposition (not "sanctions on Russia" or
@@ -48,6 +55,20 @@ NOT_ALONE = {"may", "june", "july", "august", "march", "april", "january", "febr
              "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
              "center", "coast", "gulf", "delta", "capital", "lakes", "islands", "island", "highlands", "plateau",
              "littoral", "interior", "border", "wing", "vista", "estate", "park", "valley"}
+# Words that make a new name of the place name after them ("Little Portugal", "New Jersey", "Fort Worth")
+NAME_MAKERS = {"little", "new", "old", "fort", "port", "mount", "mt.", "lake", "st.", "st", "ste", "ste.", "saint", "san", "santa", "los",
+               "las", "el", "la", "le", "al", "port-au", "cape", "east", "west", "north", "south"}
+# After a place name these say whose office or force it is ("Moscow Mayor", "London Police"): the
+# place is still a place, not the opening of another name
+JURISDICTION_NOUNS = {"mayor", "governor", "police", "council", "county", "officials", "authorities", "residents",
+                      "airport", "metro", "municipality", "prefecture", "assembly", "parliament", "government",
+                      "province", "region", "court", "prosecutors", "fire", "sheriff", "state", "borough",
+                      "township", "parish", "hills", "archbishop", "bishop", "diocese", "city", "municipal",
+                      "metropolitan", "regional", "rural", "urban"}
+COMPASS = {"east", "west", "north", "south"}
+SAINTS = ("st.", "st", "saint", "ste.", "ste", "san", "santa")
+FINENESS = {"facility": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "body of water": 4, "country": 5}
+SETTLEMENT_WORDS = ("city", "town", "village", "township", "municipality", "borough")
 GENERIC_TAIL = ("region", "province", "area", "city", "state", "oblast", "governorate", "territory", "district")
 MAX_TOKENS = 6
 
@@ -62,6 +83,7 @@ class Toponym:
     qualifier: "Toponym | None" = None
     qualifies: "Toponym | None" = None
     entry: Entry | None = None
+    settlement: bool = False  # "the city of Turkey": a town, whatever else bears the name
 
 
 def _strip(tokens):
@@ -86,10 +108,19 @@ def _lookup_span(tokens, index) -> tuple[int, int, str, list[Entry]] | None:
     if not tokens:
         return None
     text = _span_text(tokens)
-    for attempt in (text, gaz.DIRECTIONS.sub("", text)):
-        found = index.lookup(attempt)
-        if found:
-            return tokens[0].i, tokens[-1].i + 1, attempt, found
+    doc = tokens[0].doc
+    if tokens[0].i > 0 and doc[tokens[0].i - 1].lower_ == "the" and fold("the " + text) in index.names:
+        # "the Gulf" is the Persian Gulf; "Gulf" alone a province of Papua New Guinea
+        return tokens[0].i, tokens[-1].i + 1, "the " + text, index.lookup("the " + text)
+    found = index.lookup(text)
+    if found:
+        return tokens[0].i, tokens[-1].i + 1, text, found
+    rest = gaz.DIRECTIONS.sub("", text)
+    if rest != text and fold(rest) not in NOT_ALONE:
+        # "northern Syria" is in Syria; "the West Wing" is not in Wing, Buckinghamshire
+        found = index.lookup(rest)
+        if found and _strong(gaz.rank(found, Context(), rest)[0]):
+            return tokens[0].i, tokens[-1].i + 1, rest, found
     if len(tokens) > 1 and tokens[-1].lower_ in GENERIC_TAIL:
         found = index.lookup(_span_text(tokens[:-1]))
         if found:
@@ -100,6 +131,10 @@ def _lookup_span(tokens, index) -> tuple[int, int, str, list[Entry]] | None:
             sub = tokens[s : s + size]
             if not sub[0].text[:1].isupper() or not sub[-1].text[:1].isupper():
                 continue
+            if s > 0 and tokens[s - 1].lower_ in NAME_MAKERS:
+                continue  # "Little Portugal" is not in Portugal, nor "New Jersey" in Jersey
+            if _saints_building(doc, doc[sub[0].i : sub[-1].i + 1]):
+                continue
             text = _span_text(sub)
             if len(sub) == 1 and fold(text) in NOT_ALONE:
                 continue
@@ -107,6 +142,56 @@ def _lookup_span(tokens, index) -> tuple[int, int, str, list[Entry]] | None:
             if found and (len(sub) > 1 or gaz.looks_like_place(gaz.rank(found, Context())[0])):
                 return sub[0].i, sub[-1].i + 1, text, found
     return None
+
+
+def _strong(entry: Entry) -> bool:
+    return entry.feature in STRONG or gaz.looks_like_place(entry)
+
+
+def _widened(ent, index):
+    """The longest capitalised run around a place entity that is one gazetteer name, when the
+    model cut a name in pieces ("Baja" + "California", "the U.S." + "Virgin Islands", "Little" +
+    "Portugal"); else the entity itself."""
+    doc = ent.doc
+    if doc[ent.start].lower_ == "the" and len(ent) > 1:
+        ent = doc[ent.start + 1 : ent.end]
+    lo = ent.start
+    while lo > 0 and ent.start - lo < 3 and _capitalised(doc[lo - 1]) and not doc[lo - 1].is_sent_end:
+        lo -= 1
+    hi = ent.end
+    while hi < len(doc) and hi - ent.end < 3 and _capitalised(doc[hi]) and not doc[hi].is_sent_start:
+        hi += 1
+    for size in range(hi - lo, ent.end - ent.start, -1):
+        for s in range(lo, hi - size + 1):
+            if s > ent.start or s + size < ent.end:
+                continue
+            span = doc[s : s + size]
+            if _capitalised(span[0]) and index.has(span.text):
+                return span
+    return ent
+
+
+def _saints_building(doc, match) -> bool:
+    """"St. Michael's Hospital", "St Peter's Basilica": a church, school or hospital, not the town."""
+    return match.end < len(doc) and doc[match.end].tag_ == "POS" and match[0].lower_ in SAINTS
+
+
+def _opens_longer_name(doc, match) -> bool:
+    """"Robinson College", "Lombard Odier": a small town's name that is the first word of the
+    name of something else (a big city's name opening one, "Honolulu Star-Advertiser", "Buffalo
+    Bisons", still names the city)."""
+    if _saints_building(doc, match):
+        return True
+    if match.end >= len(doc) or match.text.isupper():
+        return False  # "LONDON Pope Francis …": a dateline
+    nxt = doc[match.end]
+    return (_capitalised(nxt) and nxt.pos_ == "PROPN" and not nxt.is_sent_start and nxt.lower_ not in GENERIC_TAIL
+            and nxt.lower_ not in JURISDICTION_NOUNS and nxt.lower_ not in NOT_ALONE and not _names_strong_place(nxt.text))
+
+
+def _names_strong_place(text: str) -> bool:
+    found = gaz.index().lookup(text)
+    return bool(found) and _strong(gaz.rank(found, Context(), text)[0])
 
 
 def _capitalised(token) -> bool:
@@ -147,7 +232,7 @@ def _accept(doc, match, best: Entry, other_ents, index) -> bool:
         if len(covering) == 1 and ent.label_ == "ORG" and ent.start in (match.start, match.start - 1) and ent.end > match.end:
             # "the U.S. Federal Trade Commission", "Kentucky State Police": a state or country that
             # opens an organisation's name is its jurisdiction; a city is not ("Washington Post")
-            return best.feature in ("country", "admin1") and (ent.start == match.start or doc[ent.start].lower_ == "the")
+            return best.feature in ("country", "admin1", "region") and (ent.start == match.start or doc[ent.start].lower_ == "the")
         if len(covering) != 1 or ent.start != match.start or ent.end not in ends:
             return False  # inside a longer name: "Washington Post", "Jordan Peterson", "May 5"
         if ent.label_ == "PERSON":
@@ -155,6 +240,11 @@ def _accept(doc, match, best: Entry, other_ents, index) -> bool:
         if ent.label_ not in ("ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT"):
             return False
         return best.feature in STRONG or gaz.looks_like_place(best) or located or qualified
+    if not _strong(best) and _opens_longer_name(doc, match):
+        return False
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None and _capitalised(before) and before.lower_ in NAME_MAKERS - COMPASS:
+        return False  # "George" of "St George's Chapel", "Portugal" of "Little Portugal"
     if first.is_sent_start and len(match) == 1 and best.feature == "city" and not qualified and not best.capital:
         return False  # "Reading", "Mobile" open sentences as words; a capital ("Muscat: …") is a place
     if len(match) == 1 and first.pos_ != "PROPN" and not first.is_upper:
@@ -172,12 +262,17 @@ def find_toponyms(doc, demonyms: bool = False) -> list[Toponym]:
             for t in ent:
                 other_ents[t.i] = ent
     for ent in doc.ents:
-        if ent.label_ not in PLACE_LABELS:
+        if ent.label_ not in PLACE_LABELS or any(i in taken for i in range(ent.start, ent.end)):
             continue
+        wide = _widened(ent, index)
+        if not any(i in taken for i in range(wide.start, wide.end)):
+            ent = wide
         hit = _lookup_span(ent, index)
         if hit is None:
             continue
         start, end, name, candidates = hit
+        if _saints_building(doc, doc[start:end]):
+            continue
         found.append(Toponym(start, end, name, candidates, "ner"))
         taken.update(range(start, end))
         # "Tbilisi, Georgia" as one entity: the rest of it may be a qualifier
@@ -220,6 +315,12 @@ def find_toponyms(doc, demonyms: bool = False) -> list[Toponym]:
         for token in doc:
             if token.i in taken or not token.text[:1].isupper():
                 continue
+            pair = doc[token.i : token.i + 2]
+            entry = index.demonym(pair.text) if len(pair) == 2 and pair.end - 1 not in taken else None
+            if entry is not None:  # "South African" is South Africa, not Africa
+                found.append(Toponym(pair.start, pair.end, pair.text, [entry], "demonym"))
+                taken.update((pair.start, pair.start + 1))
+                continue
             entry = index.demonym(token.text)
             if entry is not None and token.pos_ in ("ADJ", "PROPN", "NOUN") :
                 found.append(Toponym(token.i, token.i + 1, token.text, [entry], "demonym"))
@@ -227,7 +328,12 @@ def find_toponyms(doc, demonyms: bool = False) -> list[Toponym]:
     found.sort(key=lambda t: t.start)
     for a, b in zip(found, found[1:]):
         if b.start == a.end + 1 and doc[a.end].text == "," and b.source != "demonym" and a.source != "demonym":
+            if gaz.rank(a.candidates, Context(), a.name)[0].feature == "country":
+                continue  # "in Russia, U.S. officials said": a country is listed, not qualified
             a.qualifier, b.qualifies = b, a
+    for t in found:
+        if t.start >= 2 and doc[t.start - 1].lower_ == "of" and doc[t.start - 2].lower_ in SETTLEMENT_WORDS:
+            t.settlement = True
     return found
 
 
@@ -270,9 +376,16 @@ def resolve_dateline(text: str | None, context: Context | None = None) -> Entry 
     return gaz.resolve(parts[0], context, parts[1] if len(parts) > 1 else None)
 
 
-def resolve_toponyms(toponyms: list[Toponym], context: Context) -> None:
-    """Two passes: alone (with the article's context), then with the other mentions' places."""
+def resolve_toponyms(toponyms: list[Toponym], context: Context, dateline: Entry | None = None,
+                     dateline_text: str | None = None) -> None:
+    """Two passes: alone (with the article's context), then with the other mentions' places.
+    Last, one sense per article: a name the text itself settles somewhere ("Paris, Texas", "the
+    city of Turkey", a dateline "LONDON, Ky.") is that place at its bare mentions too."""
     def best(t: Toponym, ctx: Context) -> Entry:
+        if t.settlement:
+            towns = [e for e in t.candidates if e.feature == "city" and gaz.own_name(e, fold(t.name))]
+            if towns:
+                return gaz.rank(towns, ctx, t.name)[0]
         if t.qualifier is not None:
             pair = gaz.resolve_pair(t.candidates, t.qualifier.candidates, ctx, t.name, t.qualifier.name)
             if pair:
@@ -302,6 +415,24 @@ def resolve_toponyms(toponyms: list[Toponym], context: Context) -> None:
         for same in by_name[fold(t.name)]:
             ctx = ctx.without(first[id(same)])
         t.entry = best(t, ctx)
+    settled: dict[str, Entry] = {}
+    if dateline is not None and dateline_text and "," in dateline_text:
+        name, qualifier = (part.strip() for part in dateline_text.split(",", 1))
+        if _is_container(qualifier):
+            settled[fold(name)] = dateline
+    for t in toponyms:
+        qualified = t.qualifier is not None and _is_container(t.qualifier.name)
+        if (t.settlement or qualified) and t.entry.feature == "city" and gaz.own_name(t.entry, fold(t.name)):
+            settled.setdefault(fold(t.name), t.entry)
+    for t in toponyms:
+        anchor = settled.get(fold(t.name))
+        if anchor is not None and anchor in t.candidates:
+            t.entry = anchor
+
+
+def _is_container(name: str) -> bool:
+    index = gaz.index()
+    return any(e.feature in ("admin1", "country") for e in index.lookup(name) or index.lookup(name + "."))
 
 
 def to_location(entry: Entry, start: int | None = None, end: int | None = None) -> Location:
@@ -320,7 +451,7 @@ def find_places(article: Article, demonyms: bool = False) -> FoundPlaces:
     doc = article.doc
     toponyms = find_toponyms(doc, demonyms)
     context, dateline = article_context(article, toponyms)
-    resolve_toponyms(toponyms, context)
+    resolve_toponyms(toponyms, context, dateline, article.dateline)
     located: list[Location] = []
     by_token: dict[int, Location] = {}
     for t in toponyms:
@@ -391,14 +522,18 @@ def _place_in(obj, places: dict[int, Location]):
     "the city of Kharkiv", "northern Syria"), not one behind a further clause."""
     if obj.i in places:
         return _Named(obj, places[obj.i]), places[obj.i]
+    named = []
     for child in obj.children:
         if child.dep_ in ("compound", "amod", "nmod", "appos", "poss") and child.i in places:
-            return _Named(child, places[child.i]), places[child.i]
+            named.append(child)
         if child.dep_ == "prep" and child.lower_ == "of":
-            for grand in child.children:
-                if grand.dep_ == "pobj" and grand.i in places:
-                    return _Named(grand, places[grand.i]), places[grand.i]
-    return None
+            named.extend(g for g in child.children if g.dep_ == "pobj" and g.i in places)
+    if not named:
+        return None
+    # the finest wins: "the US capital city of Washington" is in Washington, "the Kharkiv region of
+    # Ukraine" in Kharkiv region
+    best = min(named, key=lambda t: FINENESS.get(places[t.i].feature, len(FINENESS)))
+    return _Named(best, places[best.i]), places[best.i]
 
 
 def _attached(node, preps, places):

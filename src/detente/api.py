@@ -11,7 +11,8 @@ from . import pipeline
 from .coding import pair
 from .coding.pair import PairCoding
 from .errors import DetenteError, InputError
-from .io.readers import Rejected, expand_paths, is_record_file, parse_date, read_article, read_records
+from .io.readers import (Rejected, RecordFields, expand_paths, input_kind, parse_date, read_article, read_input,
+                         read_records)
 from .model import Actor, Article, Event, Location
 from .store import IngestResult, Store
 
@@ -121,7 +122,7 @@ def extract_records(path: str | Path, published: date | str | None = None) -> li
     articles = []
     for item in read_records(path, _as_date(published)):
         if isinstance(item, Rejected):
-            raise InputError(item.reason)
+            raise InputError(item.reason, item.kind)
         articles.append(pipeline.run(item))
     return articles
 
@@ -129,7 +130,23 @@ def extract_records(path: str | Path, published: date | str | None = None) -> li
 @dataclass
 class IngestSummary:
     results: list[IngestResult] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (source, reason), in input order
+    rejected_kinds: list[str] = field(default_factory=list)  # the kind of each of `rejected`, in the same order
+
+    def add_rejected(self, rejects: Iterable[Rejected | tuple]) -> None:
+        """Count rejected inputs: `Rejected`s, or (source, reason[, kind]) tuples."""
+        for reject in rejects:
+            if isinstance(reject, Rejected):
+                reject = (reject.path, reject.reason, reject.kind)
+            self.rejected.append((reject[0], reject[1]))
+            self.rejected_kinds.append(reject[2] if len(reject) > 2 else "unreadable")
+
+    @property
+    def by_kind(self) -> dict[str, int]:
+        """How many inputs were rejected for each kind of reason, the commonest first."""
+        from collections import Counter
+
+        return dict(Counter(self.rejected_kinds).most_common())
 
     @property
     def added(self) -> int:
@@ -145,16 +162,36 @@ class IngestSummary:
 
 
 def ingest(paths: Iterable[str | Path], db: str | Path = "detente.duckdb", published: date | str | None = None,
-           progress: Callable[[int], None] | None = None, workers: int = 1, batch_size: int = 16) -> IngestSummary:
-    """Code every file under `paths` and store it; bad files are recorded in `rejects`, not dropped.
+           progress: Callable[[int], None] | None = None, workers: int = 1, batch_size: int = 16,
+           engine: str = "local", scheduler: str | None = None, staging: str | Path | None = None,
+           fields: RecordFields | None = None, allow_private: bool = False, timeout: float | None = None) -> IngestSummary:
+    """Code every input under `paths` and store it; bad ones are recorded in `rejects`, not dropped.
+
+    `paths` are files, directories (walked), `-` for standard input and http(s) URLs (see
+    `io.readers.read_input`). `fields` names JSONL/CSV fields; `allow_private` lets URLs reach
+    private, loopback and link-local addresses; `timeout` is each request's, in seconds.
 
     Articles stream through the pipeline `batch_size` at a time (one `nlp.pipe` per batch), in
     `workers` processes when it is over 1; this process alone writes the database, one
     transaction per batch (its articles, events and rejects). Memory follows the batch size, not
     the corpus. `progress(n)` is called after each stored batch with its number of inputs
-    (articles and rejected ones)."""
+    (articles and rejected ones).
+
+    `engine="dask"` codes on a Dask cluster instead (`detente.engines.dask`): a LocalCluster of
+    `workers` processes, or the one at `scheduler` (tcp://HOST:8786), writing Parquet partitions
+    under `staging`; the same rows are stored."""
+    if engine == "dask":
+        from .engines import dask as dask_engine
+
+        # reader options given here must reach it too, so the same inputs read the same way
+        return dask_engine.ingest(paths, db, published, progress, workers, batch_size, scheduler=scheduler,
+                                  staging=staging, fields=fields, allow_private=allow_private, timeout=timeout)
+    if engine != "local":
+        raise DetenteError(f"unknown engine {engine!r}: use 'local' or 'dask'")
+    if scheduler is not None or staging is not None:
+        raise DetenteError("a scheduler address and a staging directory are for the Dask engine: add --engine dask")
     summary = IngestSummary()
-    items = _ingest_items(list(expand_paths(paths)), _as_date(published))
+    items = _ingest_items(list(expand_paths(paths)), _as_date(published), fields, allow_private, timeout)
     pool = None
     if workers > 1:
         from .workers import WorkerPool
@@ -164,9 +201,10 @@ def ingest(paths: Iterable[str | Path], db: str | Path = "detente.duckdb", publi
     try:
         with Store(db) as store:
             for batch in pipeline.process_batches(items, batch_size, pool=pool):
-                rejects = [(item.path, item.reason) for item in batch if isinstance(item, Rejected)]
-                summary.results.extend(store.add_articles([a for a in batch if isinstance(a, Article)], rejects))
-                summary.rejected.extend(rejects)
+                rejects = [item for item in batch if isinstance(item, Rejected)]
+                summary.results.extend(store.add_articles([a for a in batch if isinstance(a, Article)],
+                                                          [(r.path, r.reason, r.kind) for r in rejects]))
+                summary.add_rejected(rejects)
                 if progress:
                     progress(len(batch))
     finally:
@@ -175,39 +213,51 @@ def ingest(paths: Iterable[str | Path], db: str | Path = "detente.duckdb", publi
     return summary
 
 
-def _ingest_items(files: list[Path], published: date | None) -> Iterator[Article | Rejected]:
+def _ingest_items(files: list[Path | str], published: date | None, fields: RecordFields | None = None,
+                  allow_private: bool = False, timeout: float | None = None) -> Iterator[Article | Rejected]:
     """Every input as an Article, or as Rejected with its reason where it stands: a bad file as
-    a whole, a bad record of a JSONL/CSV file (one article per record) on its own."""
-    for path in files:
+    a whole, a bad record of a JSONL/CSV file, feed item or WARC record on its own. `files` are
+    what `expand_paths` gives: Paths, `-` and URLs."""
+    for item in files:
         try:
-            if is_record_file(path):
-                yield from read_records(path, published)
-            else:
-                yield read_article(path, published)
+            yield from read_input(item, published, fields, allow_private, timeout)
         except InputError as exc:
-            yield Rejected(str(path), str(exc))
+            yield Rejected(str(item), str(exc), exc.kind)
 
 
 def count_articles(paths: Iterable[str | Path]) -> int:
     """About how many articles `ingest` meets under `paths` (for a progress bar's ETA): one per
-    text file, one per non-blank JSONL line or CSV row."""
-    import csv
-
+    text file, URL or standard input, one per non-blank JSONL line or CSV row, feed item or
+    WARC response."""
     total = 0
-    for path in expand_paths(paths):
+    for item in expand_paths(paths):
         try:
-            if not is_record_file(path):
-                total += 1
-            elif path.suffix.lower() == ".csv":
-                csv.field_size_limit(20 * 1024 * 1024)
-                with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-                    total += max(0, sum(1 for _ in csv.reader(handle)) - 1)
-            else:
-                with open(path, "rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
-        except (OSError, csv.Error):
+            total += 1 if isinstance(item, str) else _count_file(item)
+        except Exception:  # a count is a guess for the ETA; the reader reports what is wrong
             total += 1
     return total
+
+
+def _count_file(path: Path) -> int:
+    import csv
+    import re
+
+    kind = input_kind(path)
+    if kind == "records" and path.suffix.lower() == ".csv":
+        csv.field_size_limit(20 * 1024 * 1024)
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            return max(0, sum(1 for _ in csv.reader(handle)) - 1)
+    if kind == "records":
+        with open(path, "rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    if kind == "feed":
+        return max(1, len(re.findall(rb"<(?:\w+:)?(?:item|entry)[\s>]", path.read_bytes())))
+    if kind == "warc":
+        from warcio.archiveiterator import ArchiveIterator
+
+        with open(path, "rb") as handle:
+            return max(1, sum(record.rec_type == "response" for record in ArchiveIterator(handle)))
+    return 1
 
 
 def code_pair(marked: str, published: date | str | None = None) -> PairCoding:
@@ -223,3 +273,57 @@ def code_pair(marked: str, published: date | str | None = None) -> PairCoding:
 def code_pairs(lines: Iterable[str], published: date | str | None = None) -> Iterator[dict]:
     """Code marked sentences, one per line (plain or JSON {"marked_sentence", "id"?})."""
     return pair.code_pairs(lines, _as_date(published))
+
+
+# -- story events ----------------------------------------------------------------------------------
+
+def _story_store(db: str | Path) -> Store:
+    """The store, read-only; one whose stories are behind its events (made before story events,
+    or written without `Store.commit`) is first opened for writing once, which catches up."""
+    if not Path(db).exists():
+        raise DetenteError(f"no database at {str(db)!r}: create one with `detente ingest PATH --db {db}`")
+    store = Store(db, read_only=True)
+    if store.stories_behind():
+        store.close()
+        Store(db).close()
+        store = Store(db, read_only=True)
+    return store
+
+
+def _story_record(row: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+
+
+def stories(db: str | Path = "detente.duckdb", actor: str | None = None, since: date | str | None = None,
+            until: date | str | None = None, cameo: str | None = None, modality: str | None = None,
+            origin: str | None = None, min_articles: int | None = None, limit: int | None = None) -> list[dict]:
+    """Story events: each event once, however many mentions, articles and sources report it
+    (`detente.analysis.stories` says what merges), with `mention_ids`, earliest first:
+    `[(s["date"], s["source_code"], s["cameo"], s["n_articles"]) for s in stories(db, actor="RUS")]`."""
+    with _story_store(db) as store:
+        rows = store.stories(actor=actor, since=_as_date(since), until=_as_date(until), cameo=cameo,
+                             modality=modality, origin=origin, min_articles=min_articles, limit=limit)
+        ids = store.story_mention_ids([r["id"] for r in rows])
+    return [_story_record({**r, "mention_ids": ids.get(r["id"], [])}) for r in rows]
+
+
+def story(db: str | Path, story_id: str) -> dict | None:
+    """One story event (its id or first characters) with every mention: the event, its publisher
+    and its article; None when no story has that id."""
+    with _story_store(db) as store:
+        return store.story(story_id)
+
+
+def story_dict(found: dict) -> dict:
+    """The JSON form of `story(...)`: dates as text, each mention's event as its JSONL record."""
+    mentions = [{"publisher": m["publisher"], "article": m["article"] and _story_record(m["article"]),
+                 "event": m["event"].to_dict()} for m in found["mentions"]]
+    return {**_story_record({k: v for k, v in found.items() if k != "mentions"}), "mentions": mentions}
+
+
+def dyads(db: str | Path = "detente.duckdb", top: int = 10, since: date | str | None = None,
+          modality: str | None = "asserted", count: str = "mentions") -> list[dict]:
+    """The busiest directed country pairs, counting coded mentions or story events (`count`)."""
+    opener = _story_store if count == "stories" else (lambda path: Store(path, read_only=True))
+    with opener(db) as store:
+        return store.dyads(top=top, since=_as_date(since), modality=modality, count=count)

@@ -298,36 +298,65 @@ def code_pair(marked, published, fmt, output):
               help="Worker processes coding articles in parallel; this process alone writes the database.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
               help="Articles per spaCy batch and per database transaction; memory grows with it, not with the corpus.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Code on this machine, or on a Dask cluster (a local one of --workers processes unless --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to use with --engine dask, e.g. tcp://HOST:8786.")
+@click.option("--staging", type=click.Path(file_okay=False), metavar="DIR",
+              help="Where Dask workers write Parquet partitions (default: next to --db); shared by all machines with --scheduler.")
+@click.option("--field", "field_specs", multiple=True, metavar="ROLE=NAME",
+              help="JSONL/CSV field name for a role (id, url, title, published, text), e.g. --field text=body; repeatable.")
+@click.option("--allow-private", is_flag=True,
+              help="Let URLs reach private, loopback and link-local addresses (refused by default).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds to wait to connect to, and for each read from, a URL's server.")
 @clean_errors
 @knowledge_option
-def ingest(paths, db, published, workers, batch_size):
-    """Code files and directories (recursively) and store articles and events in the database.
+def ingest(paths, db, published, workers, batch_size, engine, scheduler, staging, field_specs, allow_private, timeout):
+    """Code files, directories (recursively), standard input (-) and URLs, and store articles
+    and events in the database.
 
-    Re-ingesting an article adds nothing: identity is a hash of its text. Files that cannot
-    be read are recorded in the rejects table with the reason. Articles are coded in batches
+    Text, HTML, JSONL/CSV records, RSS/Atom feeds and WARC archives are read; a URL is fetched
+    (a feed's every item). Re-ingesting an article adds nothing: identity is a hash of its text.
+    Inputs that cannot be read, and articles not in English, are recorded in the rejects table
+    with the reason and its kind, and counted in the summary. Articles are coded in batches
     (--batch-size), in --workers processes; each batch is stored in one transaction.
 
     \b
     Example:
       detente ingest examples/ --db detente.duckdb --published 2024-06-21
       detente ingest corpus.jsonl --workers 2
+      detente ingest news.csv --field text=body --field published=pub_date
+      detente ingest https://example.org/news.rss crawl.warc.gz
+      cat articles.jsonl | detente ingest -
+      detente ingest corpus/ --engine dask --workers 2
+      detente ingest corpus/ --engine dask --scheduler tcp://HOST:8786 --staging /shared/dir
     """
     from . import api
-    from .io.readers import expand_paths, parse_date
+    from .io.readers import expand_paths, parse_date, record_fields
 
     parse_date(published)
+    fields = record_fields(field_specs) if field_specs else None
     files = list(expand_paths(paths))
     for p in files:
-        if not p.exists():
+        if isinstance(p, Path) and not p.exists():  # `-` and URLs come as strings
             raise DetenteError(f"cannot read {str(p)!r}: no such file or directory; check the path")
     length = api.count_articles(files) if sys.stderr.isatty() else None
     with progress_bar(label="coding", length=length, unit="articles") as bar:
         summary = api.ingest(files, db=db, published=published, workers=workers, batch_size=batch_size,
-                             progress=bar.update)
-    click.echo(f"{summary.added} article(s) ingested, {summary.duplicates} already stored, "
-               f"{len(summary.rejected)} rejected; {summary.events} event(s) added to {db}")
+                             progress=bar.update, engine=engine, scheduler=scheduler, staging=staging,
+                             fields=fields, allow_private=allow_private, timeout=timeout)
+    click.echo(ingest_summary(summary, db))
     for path, reason in summary.rejected:
         click.echo(f"rejected: {reason}", err=True)
+
+
+def ingest_summary(summary, db) -> str:
+    """One line: '120 article(s) ingested, 3 already stored, 7 rejected (3 empty, 2 not_english,
+    …); 431 event(s) added to detente.duckdb'."""
+    kinds = ", ".join(f"{count} {kind}" for kind, count in summary.by_kind.items())
+    rejected = f"{len(summary.rejected)} rejected" + (f" ({kinds})" if kinds else "")
+    return (f"{summary.added} article(s) ingested, {summary.duplicates} already stored, {rejected}; "
+            f"{summary.events} event(s) added to {db}")
 
 
 @main.command()
@@ -368,22 +397,24 @@ def events(db, actor, since, until, cameo, modality, limit, origin, fmt, output)
 @click.option("--modality", default="asserted", show_default=True,
               type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged", "any"]),
               help="Which events count; 'any' counts negated and hypothetical ones too.")
+@click.option("--count", "counted", type=click.Choice(["mentions", "stories"]), default="mentions", show_default=True,
+              help="Count coded mentions (every report), or story events (each event once, however often reported).")
 @format_option()
 @clean_errors
-def dyads(db, top, since, modality, fmt, output):
+def dyads(db, top, since, modality, counted, fmt, output):
     """The busiest directed country pairs, with their cooperation/conflict mix.
 
     \b
     Example:
       detente dyads --top 5
+      detente dyads --top 5 --count stories
     """
+    from . import api
     from .io.readers import parse_date
-    from .store import Store
 
     since_day = parse_date(since, "--since")
     _require_db(db)
-    with Store(db, read_only=True) as store:
-        rows = store.dyads(top=top, since=since_day, modality=None if modality == "any" else modality)
+    rows = api.dyads(db, top=top, since=since_day, modality=None if modality == "any" else modality, count=counted)
     render.write(rows, fmt, DYAD_COLUMNS, output=output)
 
 
@@ -393,6 +424,7 @@ def dyads(db, top, since, modality, fmt, output):
 @clean_errors
 def explain(event_id, db):
     """Show an event's sentence with source, trigger and target marked, and why it was coded so.
+    A story event's id (from `detente stories`) shows the story, as `detente story` does.
 
     \b
     Example:
@@ -404,9 +436,80 @@ def explain(event_id, db):
     _require_db(db)
     with Store(db, read_only=True) as store:
         event = store.event(event_id)
-        if event is None:
-            raise DetenteError(f"no event {event_id!r} in {db}: list ids with `detente events`")
+    if event is None:
+        _show_story(event_id, db, "the id of an event (`detente events`) or a story (`detente stories`)")
+        return
     click.echo(explain_event(event, color=sys.stdout.isatty()))
+
+
+STORY_COLUMNS = ("id", "date", "source_code", "cameo", "plover", "target_code", "modality", "n_mentions", "n_articles",
+                 "n_sources")
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--actor", help="Country or actor code on either side, e.g. RUS or KORGOV.")
+@click.option("--since", help="First date, YYYY-MM-DD.")
+@click.option("--until", help="Last date, YYYY-MM-DD.")
+@click.option("--cameo", help="CAMEO code prefix of the story's code, e.g. 19 for fighting.")
+@click.option("--min-articles", type=click.IntRange(min=1), help="Only stories reported by at least N articles.")
+@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"]))
+@click.option("--origin", type=click.Choice(["detente", "icews", "gdelt", "plover"]),
+              help="Only stories of events coded by detente, or imported from this dataset.")
+@click.option("--limit", type=click.IntRange(min=1))
+@format_option()
+@clean_errors
+def stories(db, actor, since, until, cameo, min_articles, modality, origin, limit, fmt, output):
+    """List story events: each event once, with how many mentions, articles and sources report it.
+
+    Mentions merge into one story when they have the same origin, source and target countries,
+    PLOVER type (or CAMEO root), modality, and dates at most a day apart (a month-dated mention
+    joins a story in its month). `detente story ID` shows every mention's evidence.
+
+    \b
+    Example:
+      detente stories --actor RUS --since 2024-06-01 --min-articles 2
+      detente stories --format jsonl > stories.jsonl
+    """
+    from . import api
+    from .io.readers import parse_date
+
+    since_day, until_day = parse_date(since, "--since"), parse_date(until, "--until")
+    _require_db(db)
+    found = api.stories(db, actor=actor, since=since_day, until=until_day, cameo=cameo, modality=modality,
+                        origin=origin, min_articles=min_articles, limit=limit)
+    render.write(found, fmt, STORY_COLUMNS, output=output)
+
+
+@main.command()
+@click.argument("story_id")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@clean_errors
+def story(story_id, db, fmt):
+    """Show a story event and every mention of it: each article, publisher and evidence sentence.
+
+    \b
+    Example:
+      detente story 3ea1638d
+      detente story 3ea1638d --format jsonl
+    """
+    _require_db(db)
+    _show_story(story_id, db, "a story id from `detente stories`", fmt)
+
+
+def _show_story(story_id: str, db: str, wanted: str, fmt: str = "text") -> None:
+    from . import api
+    from .analysis.stories import explain as explain_story
+
+    found = api.story(db, story_id)
+    if found is None:
+        what = f"event {story_id!r} or story" if "event" in wanted else f"story {story_id!r}"
+        raise DetenteError(f"no {what} in {db}: give {wanted}")
+    if fmt == "jsonl":
+        click.echo(json.dumps(api.story_dict(found), ensure_ascii=False))
+    else:
+        click.echo(explain_story(found, color=sys.stdout.isatty()))
 
 
 @main.command(name="import")

@@ -49,7 +49,7 @@ def run_batch(items: Iterable, until: str | None = None) -> list:
 
     One result per item, in order. Items that are not Articles (a reader's `Rejected`) pass
     through where they stand; an article a stage refuses with InputError comes out as
-    `Rejected(article.source, reason)` and the rest of the batch goes on."""
+    `Rejected(article.source, reason, kind)` and the rest of the batch goes on."""
     _check_until(until)
     out = list(items)
     live = [i for i, item in enumerate(out) if isinstance(item, Article)]
@@ -64,7 +64,7 @@ def run_batch(items: Iterable, until: str | None = None) -> list:
                     out[i] = stage(out[i])
                     kept.append(i)
                 except InputError as exc:
-                    out[i] = Rejected(out[i].source or "<text>", str(exc))
+                    out[i] = Rejected(out[i].source or "<text>", str(exc), exc.kind)
             live = kept
         if name == until:
             break

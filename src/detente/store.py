@@ -5,12 +5,14 @@ written in bulk through Arrow (row-by-row inserts are about 100x slower in DuckD
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
+from .analysis import stories as story_events
 from .errors import DetenteError
 from .model import Actor, Article, Event, Location
 
@@ -49,7 +51,71 @@ MIGRATIONS = """
 ALTER TABLE events ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'detente';
 ALTER TABLE events ADD COLUMN IF NOT EXISTS origin_id VARCHAR;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS origin_record VARCHAR;
+ALTER TABLE rejects ADD COLUMN IF NOT EXISTS kind VARCHAR;
 """
+# rejects.kind: why, as one word of errors.REJECT_KINDS (empty, not_english, …) for counting;
+# `reason` keeps the sentence that quotes the input. Rows from before kinds, and imports, have none.
+
+
+@functools.cache
+def arrow_schema(table: str):
+    """The Arrow schema of one of the store's tables, read off SCHEMA and MIGRATIONS themselves
+    (an empty in-memory database), so rows built away from the store, such as the Dask engine's
+    Parquet partitions, have exactly its columns and types."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(SCHEMA)
+        con.execute(MIGRATIONS)
+        return con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+    finally:
+        con.close()
+
+
+def _conformed(columns: dict, table: str):
+    """An Arrow table of `table`'s schema from the given columns; a column not given is null."""
+    import pyarrow as pa
+
+    schema = arrow_schema(table)
+    size = len(next(iter(columns.values()))) if columns else 0
+    return pa.table([pa.array(columns[f.name], f.type) if f.name in columns else pa.nulls(size, f.type)
+                     for f in schema], schema=schema)
+
+
+def utc_now() -> datetime:
+    """When a row is written, as the store's TIMESTAMP columns hold it (UTC, naive)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def articles_table(articles: list[Article], now: datetime):
+    """The `articles` rows of these articles, as an Arrow table."""
+    return _conformed({
+        "id": [a.id for a in articles],
+        "title": [a.title for a in articles],
+        "published": [a.published for a in articles],
+        "source": [a.source for a in articles],
+        "media_type": [a.media_type for a in articles],
+        "text": [a.text for a in articles],
+        "notes": [list(a.notes) for a in articles],
+        "ingested_at": [now] * len(articles),
+    }, "articles")
+
+
+def events_table(events: Iterable[Event]):
+    """The `events` rows of these events, as an Arrow table."""
+    import pyarrow as pa
+
+    schema = arrow_schema("events")
+    rows = [event_row(e) for e in events]
+    return pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema)
+
+
+def rejects_table(rejects: list[tuple[str, ...]], now: datetime):
+    """The `rejects` rows of these (source, reason) or (source, reason, kind) tuples, as an Arrow table."""
+    return _conformed({"source": [r[0] for r in rejects], "reason": [r[1] for r in rejects],
+                       "rejected_at": [now] * len(rejects),
+                       "kind": [r[2] if len(r) > 2 else None for r in rejects]}, "rejects")
 
 
 def event_row(event: Event) -> dict:
@@ -125,6 +191,8 @@ class Store:
         if not read_only:
             self.con.execute(SCHEMA)
             self.con.execute(MIGRATIONS)
+            self.con.execute(story_events.SCHEMA)
+            self._sync_stories()
 
     def __enter__(self) -> "Store":
         return self
@@ -152,7 +220,7 @@ class Store:
                  article.notes, datetime.now(timezone.utc).replace(tzinfo=None)],
             )
             self.add_events(article.events)
-            self.con.execute("COMMIT")
+            self.commit([e.id for e in article.events])
         except Exception:
             self.con.execute("ROLLBACK")
             raise
@@ -160,10 +228,8 @@ class Store:
 
     def add_articles(self, articles: Iterable[Article], rejects: Iterable[tuple[str, str]] = ()) -> list[IngestResult]:
         """Store a batch in one transaction: its new articles (through Arrow), their events, and
-        the batch's rejected inputs (source, reason). Known articles, and repeats within the
+        the batch's rejected inputs (source, reason[, kind]). Known articles, and repeats within the
         batch, are no-ops; one result per article, in order."""
-        import pyarrow as pa
-
         articles, rejects = list(articles), list(rejects)
         ids = list({a.id for a in articles})
         known = {row[0] for row in self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [ids]).fetchall()} if ids else set()
@@ -178,16 +244,7 @@ class Store:
         self.con.execute("BEGIN TRANSACTION")
         try:
             if fresh:
-                table = pa.table({
-                    "id": pa.array([a.id for a in fresh], pa.string()),
-                    "title": pa.array([a.title for a in fresh], pa.string()),
-                    "published": pa.array([a.published for a in fresh], pa.date32()),
-                    "source": pa.array([a.source for a in fresh], pa.string()),
-                    "media_type": pa.array([a.media_type for a in fresh], pa.string()),
-                    "text": pa.array([a.text for a in fresh], pa.string()),
-                    "notes": pa.array([list(a.notes) for a in fresh], pa.list_(pa.string())),
-                    "ingested_at": pa.array([now] * len(fresh), pa.timestamp("us")),
-                })
+                table = articles_table(fresh, now)
                 self.con.register("incoming_articles", table)
                 try:
                     names = ", ".join(table.column_names)
@@ -195,22 +252,19 @@ class Store:
                 finally:
                     self.con.unregister("incoming_articles")
                 self.add_events(e for a in fresh for e in a.events)
-            for source, reason in rejects:
-                self.add_reject(source, reason)
-            self.con.execute("COMMIT")
+            for reject in rejects:
+                self.add_reject(*reject)
+            self.commit([e.id for a in fresh for e in a.events])
         except Exception:
             self.con.execute("ROLLBACK")
             raise
         return results
 
     def add_events(self, events: Iterable[Event]) -> int:
-        import pyarrow as pa
-
-        rows = [event_row(e) for e in events]
-        if not rows:
+        table = events_table(events)
+        if not table.num_rows:
             return 0
-        columns = [c[0] for c in self.con.execute("SELECT * FROM events LIMIT 0").description]
-        table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+        columns = table.column_names
         self.con.register("incoming_events", table)
         try:
             self.con.execute(
@@ -219,10 +273,14 @@ class Store:
             )
         finally:
             self.con.unregister("incoming_events")
-        return len(rows)
+        return table.num_rows
 
-    def add_reject(self, source: str, reason: str) -> None:
-        self.con.execute("INSERT INTO rejects VALUES (?, ?, ?)", [source, reason, datetime.now(timezone.utc).replace(tzinfo=None)])
+    def add_reject(self, source: str, reason: str, kind: str | None = None) -> None:
+        """Record a rejected input, once: ingesting the same bad file again (or re-running a
+        killed ingest) must not count it twice."""
+        self.con.execute("INSERT INTO rejects (source, reason, rejected_at, kind) SELECT ?, ?, ?, ? WHERE NOT EXISTS "
+                         "(SELECT 1 FROM rejects WHERE source = ? AND reason = ?)",
+                         [source, reason, datetime.now(timezone.utc).replace(tzinfo=None), kind, source, reason])
 
     def add_imported(self, table, rejects: Iterable[tuple[str, str]] = ()) -> int:
         """Insert an Arrow table of event rows (columns named as in `events`) and the import's
@@ -251,15 +309,46 @@ class Store:
                                   "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us"))})
                 self.con.register("incoming_rejects", found)
                 try:
-                    self.con.execute("INSERT INTO rejects SELECT * FROM incoming_rejects i WHERE NOT EXISTS "
+                    self.con.execute("INSERT INTO rejects (source, reason, rejected_at) "
+                                     "SELECT * FROM incoming_rejects i WHERE NOT EXISTS "
                                      "(SELECT 1 FROM rejects r WHERE r.source = i.source AND r.reason = i.reason)")
                 finally:
                     self.con.unregister("incoming_rejects")
-            self.con.execute("COMMIT")
+            self.commit(table.column("id").to_pylist() if table.num_rows else [])
         except Exception:
             self.con.execute("ROLLBACK")
             raise
         return added
+
+    def commit(self, event_ids: list[str] | None = None) -> None:
+        """Every write commits here: the stories are brought up to date with the new events in
+        the same transaction, so a run killed at any point leaves both or neither. `event_ids`
+        (the events just written) makes that quick; without them the whole table is searched."""
+        self.update_stories(event_ids)
+        self.con.execute("COMMIT")
+
+    def update_stories(self, event_ids: list[str] | None = None, rebuild: bool = False) -> int:
+        """Cluster the events no story lists yet (of `event_ids`, or of all) into story events
+        (see `analysis.stories`), in the caller's transaction; `rebuild` clusters every event
+        afresh. Returns the stories written."""
+        return story_events.update(self.con, event_ids, rebuild)
+
+    def stories_behind(self) -> bool:
+        """Whether some event has no story yet (or there are no story tables): a write that
+        committed without `commit`, e.g. through another writer. Opening for writing catches up."""
+        if not self.has_column("stories", "id"):
+            return True
+        return self.con.execute(story_events.COUNTS_DIFFER).fetchone()[0]
+
+    def _sync_stories(self) -> None:
+        """On opening: stories for events stored before there were stories, or by `add_events`
+        outside a transaction."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.commit()
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -321,11 +410,15 @@ class Store:
         rows = self._rows("SELECT * FROM articles WHERE id = ?", [article_id])
         return rows[0] if rows else None
 
-    def dyads(self, top: int = 10, since: date | str | None = None, modality: str | None = "asserted") -> list[dict]:
+    def dyads(self, top: int = 10, since: date | str | None = None, modality: str | None = "asserted",
+              count: str = "mentions") -> list[dict]:
         """The busiest country pairs, with their event mix by quad class and Goldstein total.
 
         Only asserted events count by default: a negated arms delivery or a hypothetical attack
-        did not happen, and would otherwise add its Goldstein weight. `modality=None` counts all."""
+        did not happen, and would otherwise add its Goldstein weight. `modality=None` counts all.
+        `count="stories"` counts story events (each event once, however many reports; its code
+        and Goldstein value are the story's) instead of mentions."""
+        table = self._counted_table(count)
         params: list = []
         where = "WHERE target_country IS NOT NULL AND source_country IS NOT NULL AND source_country <> target_country"
         if modality:
@@ -341,10 +434,64 @@ class Store:
                    count(*) FILTER (WHERE quad_class = 3) AS verbal_conflict,
                    count(*) FILTER (WHERE quad_class = 4) AS material_conflict,
                    round(sum(goldstein), 1) AS goldstein_sum
-            FROM events {where}
+            FROM {table} {where}
             GROUP BY 1, 2 ORDER BY events DESC, goldstein_sum ASC, source, target LIMIT {int(top)}
         """
         return self._rows(sql, params)
 
     def counts(self) -> dict[str, int]:
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "events", "rejects")}
+
+    def _counted_table(self, count: str) -> str:
+        if count not in ("mentions", "stories"):
+            raise DetenteError(f"cannot count {count!r}: count 'mentions' (coded reports) or 'stories' (story events)")
+        if count == "stories":
+            self._require_stories()
+        return "stories" if count == "stories" else "events"
+
+    def _require_stories(self) -> None:
+        if not self.has_column("stories", "id"):
+            raise DetenteError(f"{self.path!r} was made before story events: open it for writing once "
+                               f"(`detente ingest` or `detente import` into it, or `detente stories --db {self.path}`)")
+
+    def stories(self, actor: str | None = None, since: date | str | None = None, until: date | str | None = None,
+                cameo: str | None = None, modality: str | None = None, origin: str | None = None,
+                min_articles: int | None = None, limit: int | None = None) -> list[dict]:
+        """Story events (rows of `stories`), earliest first, with their mention, article and
+        source counts; filtered like `events` (on the story's date, countries or codes, and code)."""
+        self._require_stories()
+        where, params = story_events.where(actor, since, until, cameo, modality, origin, min_articles)
+        sql = f"SELECT * FROM stories{where} ORDER BY date NULLS LAST, n_articles DESC, n_mentions DESC, id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self._rows(sql, params)
+
+    def story_mention_ids(self, story_ids: list[str]) -> dict[str, list[str]]:
+        """The event ids of each of these stories."""
+        if not story_ids:
+            return {}
+        rows = self.con.execute("SELECT story_id, list(event_id ORDER BY event_id) FROM story_mentions "
+                                "WHERE story_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id", [story_ids]).fetchall()
+        return dict(rows)
+
+    def story(self, story_id: str) -> dict | None:
+        """One story event (an id or its first characters) with its `mentions`: each the `event`,
+        its `publisher` and its `article` (id, title, source, published; None for an imported one)."""
+        self._require_stories()
+        rows = self._rows("SELECT * FROM stories WHERE id = ? OR starts_with(id, ?) LIMIT 2", [story_id, story_id])
+        if len(rows) > 1:
+            raise DetenteError(f"story id {story_id!r} is ambiguous: give more characters")
+        if not rows:
+            return None
+        links = self._rows(
+            "SELECT e.*, m.publisher AS story_publisher, a.id AS article_key, a.title AS article_title, "
+            "a.source AS article_source, a.published AS article_published "
+            "FROM story_mentions m JOIN events e ON e.id = m.event_id LEFT JOIN articles a ON a.id = e.article_id "
+            "WHERE m.story_id = ? ORDER BY e.date NULLS LAST, e.article_id, e.evidence_start, e.id", [rows[0]["id"]])
+        rows[0]["mentions"] = [{
+            "event": event_from_row(link), "publisher": link["story_publisher"],
+            "article": None if link["article_key"] is None else {
+                "id": link["article_key"], "title": link["article_title"], "source": link["article_source"],
+                "published": link["article_published"]},
+        } for link in links]
+        return rows[0]

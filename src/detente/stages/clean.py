@@ -15,6 +15,8 @@ import re
 import unicodedata
 from datetime import date
 
+from ..errors import InputError
+from ..io.language import check_english
 from ..model import Article, content_hash
 from .dateline import Dateline, anchor, find_dateline
 
@@ -26,6 +28,8 @@ FURNITURE = re.compile(
     re.IGNORECASE,
 )
 HTML_HINT = re.compile(r"<\s*(html|body|p|div|article|head|!doctype)\b", re.IGNORECASE)
+PAGE_HINT = re.compile(r"<\s*(html|body)\b", re.IGNORECASE)
+BLOCKS = ("p", "div", "br", "li", "tr", "blockquote", "pre", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def looks_like_html(raw: str) -> bool:
@@ -37,10 +41,46 @@ def html_to_text(raw: str) -> tuple[str, str | None, str | None]:
     import trafilatura
 
     extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, favor_precision=True)
-    if extracted is None:
-        return "", None, None
-    data = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
-    return data.get("text") or "", data.get("title"), data.get("date")
+    data = {} if extracted is None else extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
+    text = data.get("text") or ""
+    if not text.strip() and not PAGE_HINT.search(raw[:5000]):
+        # a fragment, such as a feed item's description, is often too short for trafilatura's
+        # page heuristics; it has no page furniture to leave out, so all of its text is the article
+        text = fragment_text(raw)
+    return text, data.get("title"), data.get("date")
+
+
+def fragment_text(raw: str) -> str:
+    """The text of an HTML fragment, a paragraph break after each block element."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        root = lxml.html.fragment_fromstring(raw, create_parent="div")
+    except (ParserError, ValueError):
+        return ""
+    for element in list(root.iter("script", "style", "noscript")):
+        element.drop_tree()
+    for element in root.iter(*BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    return root.text_content()
+
+
+def no_html_text(raw: str, source: str | None) -> InputError:
+    """Why HTML gave no text: markup no document can be built from (only closing tags, a lone
+    comment, a page cut off inside its first tag) is malformed; a page of markup, scripts and
+    navigation, or with too little text for an article, is empty."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    name = source or "the HTML"
+    try:
+        lxml.html.fromstring(raw)
+    except (ParserError, ValueError) as exc:
+        return InputError(f"{name!r} is not readable HTML ({exc}): no document can be built from its markup; "
+                          "check that the file is complete", "malformed_html")
+    return InputError(f"{name!r} has no article text: the page holds only markup, scripts or navigation, "
+                      "or too little text for an article", "empty")
 
 
 def strip_furniture(text: str) -> str:
@@ -74,9 +114,16 @@ def run(article: Article) -> Article:
     if article.media_type == "html" or (article.media_type == "text" and looks_like_html(raw)):
         article.media_type = "html"
         body, title, html_date = html_to_text(raw)
+        if not body.strip():
+            raise no_html_text(raw, article.source)
         article.title = article.title or title
         raw = (f"{title}\n\n{body}" if title and not body.startswith(title) else body)
     text = normalise(strip_furniture(normalise(raw)))
+    if not text:
+        raise InputError(f"{article.source or 'the text'!r} has no text left once page furniture is cut: "
+                         "there is nothing to code", "empty")
+    # before the parse, the costly stage: an article in another language is rejected, not coded
+    check_english(text, article.source)
     article.text = text
     article.title = article.title or split_title(text)
     article.id = content_hash(text)

@@ -25,6 +25,9 @@ run: install
 	@echo
 	@echo "== busiest dyads =="
 	$(BIN)/detente dyads --db $(DB) --top 10
+	@echo
+	@echo "== dashboard (Ctrl-C to stop) =="
+	$(BIN)/detente serve --db $(DB)
 
 test: install
 	$(BIN)/python -m pytest -q

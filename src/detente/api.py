@@ -327,3 +327,72 @@ def dyads(db: str | Path = "detente.duckdb", top: int = 10, since: date | str | 
     opener = _story_store if count == "stories" else (lambda path: Store(path, read_only=True))
     with opener(db) as store:
         return store.dyads(top=top, since=_as_date(since), modality=modality, count=count)
+
+
+# -- the state of the system: dyads over time, the network, alerts, actors ------------------------
+
+def _analysis_store(db: str | Path, count: str = "mentions") -> Store:
+    """The store, read-only, for the analyses; story counts first bring the stories up to date."""
+    if count == "stories":
+        return _story_store(db)
+    if not Path(db).exists():
+        raise DetenteError(f"no database at {str(db)!r}: create one with `detente ingest PATH --db {db}` "
+                           f"or `detente import FILE --format icews --db {db}`")
+    return Store(db, read_only=True)
+
+
+def dyad_series(db: str | Path, a: str, b: str, by: str = "week", directed: bool = False, count: str = "mentions",
+                since: date | str | None = None, until: date | str | None = None, modality: str | None = "asserted",
+                origin: str | None = None):
+    """Event counts by quad class and Goldstein sum and mean of the pair a-b, per day, week or
+    month (`detente.analysis.dyads`): `dyad_series(db, "RUS", "KOR", by="month")`."""
+    from .analysis.dyads import dyad_series as series
+
+    with _analysis_store(db, count) as store:
+        return series(store.con, a, b, by=by, directed=directed, count=count, since=since, until=until,
+                      modality=modality, origin=origin, where_db=str(db))
+
+
+def network(db: str | Path, since: date | str | None = None, until: date | str | None = None, level: str = "country",
+            count: str = "mentions", min_events: int = 1, modality: str | None = "asserted", origin: str | None = None):
+    """The signed, weighted cooperation/conflict network of the window, with blocs
+    (`detente.analysis.network`); `.to_dict()` or `.to_graphml()`."""
+    from .analysis.network import network as build
+
+    with _analysis_store(db, count) as store:
+        return build(store.con, since=since, until=until, level=level, count=count, min_events=min_events,
+                     modality=modality, origin=origin)
+
+
+def alerts(db: str | Path, since: date | str | None = None, until: date | str | None = None, by: str = "week",
+           method: str = "zscore", window: int = 8, threshold: float = 2.0, min_events: int = 3,
+           origin: str | None = None, count: str = "mentions", modality: str | None = "asserted",
+           sd_floor: float = 1.0, drift: float = 0.5):
+    """Dyads whose conflict departs from their own baseline, each with the events that drove it
+    (`detente.analysis.alerts` documents the method and its parameters)."""
+    from .analysis.alerts import alerts as find
+
+    with _analysis_store(db, count) as store:
+        return find(store.con, since=since, until=until, by=by, method=method, window=window, threshold=threshold,
+                    min_events=min_events, origin=origin, count=count, modality=modality, sd_floor=sd_floor,
+                    drift=drift)
+
+
+def actor_profile(db: str | Path, code: str, since: date | str | None = None, until: date | str | None = None,
+                  by: str = "month", top: int = 10, count: str = "mentions", modality: str | None = "asserted",
+                  origin: str | None = None):
+    """An actor's top partners and opponents and its event mix per period (`detente.analysis.profile`)."""
+    from .analysis.profile import actor_profile as profile
+
+    with _analysis_store(db, count) as store:
+        return profile(store.con, code, since=since, until=until, by=by, top=top, count=count, modality=modality,
+                       origin=origin, where_db=str(db))
+
+
+def actor_list(db: str | Path, q: str | None = None, limit: int = 50) -> list[dict]:
+    """Countries and actor codes in the store ({code, name, country, events}), the busiest first;
+    `q` matches a code's start or a name's part."""
+    from .analysis.profile import actor_list as listing
+
+    with _analysis_store(db) as store:
+        return listing(store.con, q=q, limit=limit)

@@ -617,6 +617,240 @@ def evaluate(suites, shared_path, fmt, floors):
         sys.exit(1)
 
 
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="DuckDB file to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; off loopback a token is required.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to bind.")
+@click.option("--token", envvar="DETENTE_TOKEN", default=None,
+              help="Bearer token that POST /api/articles requires (or env DETENTE_TOKEN).")
+@clean_errors
+def serve(db, host, port, token):
+    """Serve the HTTP API (JSON under /api, spec at /openapi.json) and the dashboard at /.
+
+    \b
+    Example:
+      detente serve --db detente.duckdb
+      DETENTE_TOKEN=s3cret detente serve --host 0.0.0.0 --port 8080
+    """
+    import socket
+
+    import uvicorn
+
+    from .web.app import create_app, is_loopback
+
+    _require_db(db)
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        raise DetenteError(f"refusing to serve on {host}, which is reachable from other machines, without a token: "
+                           "pass --token TOKEN or set DETENTE_TOKEN (or bind to 127.0.0.1)")
+    app = create_app(db, token=token, loopback=loopback)
+    # Bind here, not in uvicorn, so a port in use is one clean line rather than a log record.
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        raise DetenteError(f"cannot listen on {host}:{port} ({exc.strerror or exc}): is another server using "
+                           "the port? Pass another with --port") from None
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"detente dashboard: http://{shown}:{sock.getsockname()[1]}/", err=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server.run(sockets=[sock])
+
+
+SERIES_COLUMNS = ("period", "n", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "goldstein_sum",
+                  "goldstein_mean")
+NODE_COLUMNS = ("id", "label", "bloc", "events", "coop", "conflict")
+EDGE_COLUMNS = ("source", "target", "n", "coop", "conflict", "goldstein_sum", "weight")
+ALERT_COLUMNS = ("period", "source", "target", "observed", "baseline_mean", "baseline_sd", "score", "event_ids")
+ACTOR_LIST_COLUMNS = ("code", "name", "country", "events")
+COUNTERPART_COLUMNS = ("code", "name", "n", "goldstein_sum", "coop", "conflict")
+MIX_COLUMNS = ("period", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
+MODALITY_CHOICES = ["asserted", "negated", "hypothetical", "intended", "expected", "alleged", "any"]
+
+
+def _window_options(func):
+    func = click.option("--until", help="Last date, YYYY-MM-DD.")(func)
+    return click.option("--since", help="First date, YYYY-MM-DD.")(func)
+
+
+def _count_option(func):
+    return click.option("--count", "counted", type=click.Choice(["mentions", "stories"]), default="mentions",
+                        show_default=True,
+                        help="Count coded mentions (every report), or story events (each event once).")(func)
+
+
+def _modality_option(func):
+    return click.option("--modality", default="asserted", show_default=True, type=click.Choice(MODALITY_CHOICES),
+                        help="Which events count; 'any' counts negated and hypothetical ones too.")(func)
+
+
+def _dates(since, until):
+    from .io.readers import parse_date
+
+    return parse_date(since, "--since"), parse_date(until, "--until")
+
+
+def _write_text(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--by", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
+              help="Period: a day, an ISO week (from Monday) or a calendar month.")
+@click.option("--directed", is_flag=True, help="Only events of A on B (by default both directions count).")
+@_count_option
+@_window_options
+@_modality_option
+@format_option(choices=("table", "json", "jsonl", "csv", "parquet"))
+@clean_errors
+def dyad(a, b, db, by, directed, counted, since, until, modality, fmt, output):
+    """A pair's events over time: counts by quad class, Goldstein sum and mean, per period.
+
+    A and B are country codes (RUS: every Russian actor) or actor codes (RUSGOV). Undated events
+    are left out; quiet periods between the first and last event are listed with zeros.
+
+    \b
+    Example:
+      detente dyad RUS KOR --by week
+      detente dyad USAGOV PRKGOV --by day --directed --count stories
+    """
+    from . import api
+
+    first, last = _dates(since, until)
+    series = api.dyad_series(db, a, b, by=by, directed=directed, count=counted, since=first, until=last,
+                             modality=None if modality == "any" else modality)
+    render.write([p.to_dict() for p in series], fmt, SERIES_COLUMNS, output=output)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@_window_options
+@click.option("--level", type=click.Choice(["country", "actor"]), default="country", show_default=True,
+              help="Nodes are countries (RUS) or actor codes (RUSGOV).")
+@_count_option
+@click.option("--min-events", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Drop edges with fewer events than this.")
+@_modality_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "graphml"]), default="table", show_default=True,
+              help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (standard output if none).")
+@clean_errors
+def network(db, since, until, level, counted, min_events, modality, fmt, output):
+    """The alliance and tension network: who cooperates and who fights, with blocs.
+
+    Edges are signed: weight = (cooperative - conflictual events) / events. Blocs are Louvain
+    communities of the cooperative edges; a node with none is in no bloc.
+
+    \b
+    Example:
+      detente network --since 2024-06-01 --format json
+      detente network --level actor --min-events 3 --format graphml -o network.graphml
+    """
+    from . import api
+
+    first, last = _dates(since, until)
+    graph = api.network(db, since=first, until=last, level=level, count=counted, min_events=min_events,
+                        modality=None if modality == "any" else modality)
+    if fmt == "graphml":
+        _write_text(graph.to_graphml(), output)
+    elif fmt == "json":
+        _write_text(json.dumps(graph.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        text = render.render_table([asdict_row(n) for n in graph.nodes], NODE_COLUMNS) + "\n"
+        text += render.render_table([asdict_row(e) for e in graph.edges], EDGE_COLUMNS)
+        _write_text(text, output)
+
+
+def asdict_row(item) -> dict:
+    from dataclasses import asdict
+
+    return asdict(item)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@_window_options
+@click.option("--by", type=click.Choice(["day", "week", "month"]), default="week", show_default=True, help="Period.")
+@click.option("--method", type=click.Choice(["zscore", "cusum"]), default="zscore", show_default=True,
+              help="zscore: a period far above its rolling baseline; cusum: a sustained rise.")
+@click.option("--window", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Periods of baseline before each judged period.")
+@click.option("--threshold", type=float, default=2.0, show_default=True,
+              help="z (zscore) or cumulative sum (cusum; 4-5 is usual) at which a period alerts.")
+@click.option("--min-events", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Conflict events a period needs to alert.")
+@_count_option
+@format_option(choices=("table", "json", "jsonl", "csv", "parquet"))
+@clean_errors
+def alerts(db, since, until, by, method, window, threshold, min_events, counted, fmt, output):
+    """Escalation alerts: country pairs whose conflict departs from their own baseline.
+
+    Conflict intensity is the period's conflict events weighted by -Goldstein; each alert lists
+    the events that drove it (`detente explain ID`). The method and its parameters are
+    documented in detente.analysis.alerts.
+
+    \b
+    Example:
+      detente alerts --since 2024-06-01
+      detente alerts --by day --window 14 --method cusum --threshold 4
+    """
+    from . import api
+
+    first, last = _dates(since, until)
+    found = api.alerts(db, since=first, until=last, by=by, method=method, window=window, threshold=threshold,
+                       min_events=min_events, count=counted)
+    render.write([a.to_dict() for a in found], fmt, ALERT_COLUMNS, output=output)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@_window_options
+@click.option("--by", type=click.Choice(["day", "week", "month"]), default="month", show_default=True,
+              help="Period of the event mix.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Partners and opponents listed.")
+@click.option("--search", "query", help="Without CODE: list the actors whose code starts with, or name contains, this.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Without CODE: actors listed.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format.")
+@clean_errors
+def actor(code, db, since, until, by, top, query, limit, fmt):
+    """An actor's profile: top partners and opponents, and its event mix over time. Without
+    CODE, the actors in the database (countries and actor codes), the busiest first.
+
+    \b
+    Example:
+      detente actor RUS --since 2024-01-01
+      detente actor --search korea
+    """
+    from . import api
+
+    first, last = _dates(since, until)
+    if code is None:
+        items = api.actor_list(db, q=query, limit=limit)
+        if fmt == "json":
+            click.echo(json.dumps({"items": items}, ensure_ascii=False, indent=2))
+        else:
+            render.write(items, "table", ACTOR_LIST_COLUMNS)
+        return
+    profile = api.actor_profile(db, code, since=first, until=last, by=by, top=top)
+    if fmt == "json":
+        click.echo(json.dumps(profile.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{profile.code}  {profile.name}  ({profile.events} event(s))\n\npartners")
+    click.echo(render.render_table(profile.partners, COUNTERPART_COLUMNS) + "\nopponents")
+    click.echo(render.render_table(profile.opponents, COUNTERPART_COLUMNS) + "\nmix")
+    click.echo(render.render_table(profile.mix, MIX_COLUMNS), nl=False)
+
+
 def _require_db(db: str) -> None:
     if not Path(db).exists():
         raise DetenteError(f"no database at {db!r}: create one with `detente ingest PATH --db {db}`")

@@ -194,6 +194,14 @@ class Store:
             self.con.execute(story_events.SCHEMA)
             self._sync_stories()
 
+    @classmethod
+    def on_connection(cls, con, path: str | Path) -> "Store":
+        """The store's readers over a connection (or cursor) the caller owns and closes, e.g. one
+        cursor per request of the HTTP server, which shares one read-only database instance."""
+        store = cls.__new__(cls)
+        store.path, store.con = str(path), con
+        return store
+
     def __enter__(self) -> "Store":
         return self
 

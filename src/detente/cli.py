@@ -68,6 +68,25 @@ def event_records(events) -> list[dict]:
     return [e.to_dict() for e in events]
 
 
+def record_filters(what: str):
+    """The filters `events`, `stories` and `export` share: --actor, --since, --until, --modality, --origin."""
+    options = [
+        click.option("--actor", help="Country or actor code on either side, e.g. RUS or KORGOV."),
+        click.option("--since", help="First date, YYYY-MM-DD."),
+        click.option("--until", help="Last date, YYYY-MM-DD."),
+        click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"])),
+        click.option("--origin", type=click.Choice(["detente", "icews", "gdelt", "plover"]),
+                     help=f"Only {what} coded by detente, or imported from this dataset."),
+    ]
+
+    def decorate(func):
+        for option in reversed(options):  # click lists options in the order they are applied, last first
+            func = option(func)
+        return func
+
+    return decorate
+
+
 def progress_bar(items=None, label: str = "", length: int | None = None, unit: str = "articles"):
     """One progress helper for every long command: on a terminal a bar with the count, the rate
     (`unit`/s) and, when `length` is known, the ETA; silent when stderr is not a terminal.
@@ -361,14 +380,9 @@ def ingest_summary(summary, db) -> str:
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--actor", help="Country or actor code on either side, e.g. RUS or KORGOV.")
-@click.option("--since", help="First date, YYYY-MM-DD.")
-@click.option("--until", help="Last date, YYYY-MM-DD.")
+@record_filters("events")
 @click.option("--cameo", help="CAMEO code prefix, e.g. 13 for threats.")
-@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"]))
 @click.option("--limit", type=int)
-@click.option("--origin", type=click.Choice(["detente", "icews", "gdelt", "plover"]),
-              help="Only events coded by detente, or imported from this dataset.")
 @format_option()
 @clean_errors
 def events(db, actor, since, until, cameo, modality, limit, origin, fmt, output):
@@ -448,14 +462,9 @@ STORY_COLUMNS = ("id", "date", "source_code", "cameo", "plover", "target_code", 
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--actor", help="Country or actor code on either side, e.g. RUS or KORGOV.")
-@click.option("--since", help="First date, YYYY-MM-DD.")
-@click.option("--until", help="Last date, YYYY-MM-DD.")
+@record_filters("stories of events")
 @click.option("--cameo", help="CAMEO code prefix of the story's code, e.g. 19 for fighting.")
 @click.option("--min-articles", type=click.IntRange(min=1), help="Only stories reported by at least N articles.")
-@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"]))
-@click.option("--origin", type=click.Choice(["detente", "icews", "gdelt", "plover"]),
-              help="Only stories of events coded by detente, or imported from this dataset.")
 @click.option("--limit", type=click.IntRange(min=1))
 @format_option()
 @clean_errors
@@ -558,13 +567,8 @@ def import_(paths, fmt, db):
                    "parquet, csv: every column of the events table.")
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (standard output if none; parquet needs one).")
-@click.option("--actor", help="Country or actor code on either side, e.g. RUS or KORGOV.")
-@click.option("--since", help="First date, YYYY-MM-DD.")
-@click.option("--until", help="Last date, YYYY-MM-DD.")
+@record_filters("events")
 @click.option("--cameo", help="CAMEO code prefix, e.g. 13 for threats.")
-@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "intended", "expected", "alleged"]))
-@click.option("--origin", type=click.Choice(["detente", "icews", "gdelt", "plover"]),
-              help="Only events coded by detente, or imported from this dataset.")
 @clean_errors
 def export(fmt, db, output, actor, since, until, cameo, modality, origin):
     """Export stored events as GDELT, ICEWS, PLOVER JSON, Parquet or CSV.

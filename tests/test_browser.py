@@ -97,7 +97,7 @@ def page(browser, server):
     page.errors = []
     page.foreign = []
     page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("pageerror", lambda exc: page.errors.append(f"{exc}\n{getattr(exc, 'stack', '')}"))
     # Offline users: every request must stay on the server (or be inline data).
     page.on("request", lambda req: req.url.startswith((server, "data:")) or page.foreign.append(req.url))
     yield page

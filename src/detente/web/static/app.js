@@ -295,24 +295,36 @@
           },
         })),
       ];
-      if (dash.cy) dash.cy.destroy();
-      const cy = cytoscape({
-        container: $("network"),
-        elements,
-        style: [
-          { selector: "node", style: {
-            "background-color": "data(color)", label: "data(label)", width: "data(size)", height: "data(size)",
-            "font-size": 11, "text-valign": "center", "text-halign": "center", color: "#fff",
-            "text-outline-color": "data(color)", "text-outline-width": 2 } },
-          { selector: "node.current", style: { "border-width": 3, "border-color": "#1f2328" } },
-          { selector: "edge", style: { "line-color": "data(color)", width: "data(width)", "curve-style": "haystack", opacity: 0.75 } },
-        ],
-        layout: data.nodes.length > 3
-          ? { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 70, padding: 20 }
-          : { name: "circle", padding: 30 },
-      });
-      cy.on("tap", "node", (evt) => setActor(evt.target.id()));
-      dash.cy = cy;
+      const layout = data.nodes.length > 3
+        ? { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 70, padding: 20 }
+        : { name: "circle", padding: 30 };
+      // One instance for the page's life: destroying it while cytoscape may still be finishing the
+      // tap that changed the filter (it does so on timers) is the likely source of a "Cannot read
+      // properties of null" seen once in CI, and reusing it is cheaper anyway.
+      if (dash.cy) {
+        dash.cy.batch(() => {
+          dash.cy.elements().remove();
+          dash.cy.add(elements);
+        });
+        dash.cy.resize();
+        dash.cy.layout(layout).run();
+      } else {
+        const cy = cytoscape({
+          container: $("network"),
+          elements,
+          style: [
+            { selector: "node", style: {
+              "background-color": "data(color)", label: "data(label)", width: "data(size)", height: "data(size)",
+              "font-size": 11, "text-valign": "center", "text-halign": "center", color: "#fff",
+              "text-outline-color": "data(color)", "text-outline-width": 2 } },
+            { selector: "node.current", style: { "border-width": 3, "border-color": "#1f2328" } },
+            { selector: "edge", style: { "line-color": "data(color)", width: "data(width)", "curve-style": "haystack", opacity: 0.75 } },
+          ],
+          layout,
+        });
+        cy.on("tap", "node", (evt) => setActor(evt.target.id()));
+        dash.cy = cy;
+      }
       highlightNetwork();
     });
   }

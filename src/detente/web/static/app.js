@@ -441,9 +441,17 @@
   for (const kind of ["mousedown", "touchstart"]) {
     $("network").addEventListener(kind, () => dash.cy && dash.cy.resize(), { capture: true, passive: true });
   }
+  // Settle before re-laying out: a full-page screenshot or a dragged window fires many resizes,
+  // and echarts' map layout has thrown on a transient size; one bad frame must not break the page.
+  let resizeTimer = null;
   window.addEventListener("resize", () => {
-    for (const c of Object.values(charts)) c.resize();
-    if (dash.cy) dash.cy.resize();
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      for (const [id, c] of Object.entries(charts)) {
+        try { c.resize(); } catch (err) { console.warn(`${id}: resize failed: ${err}`); }
+      }
+      if (dash.cy) dash.cy.resize();
+    }, 100);
   });
 
   readForm();

@@ -203,16 +203,11 @@ LOCATIVE_BEFORE = ("in", "at", "near", "from", "to", "outside", "into", "across"
 STRONG = ("country", "admin1", "region", "body of water", "continent")
 
 
-def _qualified(doc, end, index) -> bool:
+def _qualified(doc, end) -> bool:
     """ "Red Deer, Alta.": a name followed by a comma and a state or country is a place."""
     if end + 1 >= len(doc) or doc[end].text != ",":
         return False
-    for size in (3, 2, 1):
-        span = doc[end + 1 : min(end + 1 + size, len(doc))]
-        for text in (span.text, span.text + "."):
-            if any(e.feature in ("admin1", "country") for e in index.lookup(text)):
-                return True
-    return False
+    return any(_is_container(doc[end + 1 : min(end + 1 + size, len(doc))].text) for size in (3, 2, 1))
 
 
 def _accept(doc, match, best: Entry, other_ents, index) -> bool:
@@ -221,7 +216,7 @@ def _accept(doc, match, best: Entry, other_ents, index) -> bool:
     if len(match) == 1 and fold(first.text) in NOT_ALONE:
         return False
     located = first.i > 0 and doc[first.i - 1].lower_ in LOCATIVE_BEFORE
-    qualified = _qualified(doc, match.end, index)
+    qualified = _qualified(doc, match.end)
     covering = {other_ents[t.i] for t in match if t.i in other_ents}
     if covering:
         ent = next(iter(covering))
@@ -431,8 +426,9 @@ def resolve_toponyms(toponyms: list[Toponym], context: Context, dateline: Entry 
 
 
 def _is_container(name: str) -> bool:
+    """Whether `name` names a state or country, with or without an abbreviation's period ("Ky", "Alta.")."""
     index = gaz.index()
-    return any(e.feature in ("admin1", "country") for e in index.lookup(name) or index.lookup(name + "."))
+    return any(e.feature in ("admin1", "country") for text in (name, name + ".") for e in index.lookup(text))
 
 
 def to_location(entry: Entry, start: int | None = None, end: int | None = None) -> Location:

@@ -317,6 +317,7 @@ def test_post_article_then_read_its_evidence(tmp_path):
             spans = {h["role"]: h for h in client.get(f"/api/events/{event['id']}").json()["highlights"]}
             if "location" in spans:
                 assert spans["location"]["text"] in event["sentence"]
+    assert_codes_begin_with_their_country(db)  # coded events keep to it too
 
 
 @pytest.mark.slow
@@ -333,3 +334,87 @@ def test_post_with_token(icews_db, tmp_path):
         assert response.json()["new"] is True and response.json()["events"][0]["cameo"] == "130"
         # the write emptied the cache of reads
         assert remote.get("/api/events", params={"origin": "detente"}).json()["total"] == len(response.json()["events"])
+
+
+# -- the response cache and the query limit (no data needed) ---------------------------------------
+
+class _Generation:
+    generation = 0
+
+
+def _run_cache(cache, paths: list[str]) -> list[bytes]:
+    """Sends GET requests for `paths` through `cache` at once; the bodies each got."""
+    import asyncio
+
+    async def one(path: str) -> bytes:
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        await cache({"type": "http", "method": "GET", "path": path, "query_string": b""}, None, send)
+        assert sent[0]["status"] == 200
+        return b"".join(m.get("body", b"") for m in sent[1:])
+
+    async def all_of():
+        return await asyncio.gather(*(one(p) for p in paths))
+
+    return asyncio.run(all_of())
+
+
+def _counting_app(calls: list[str], size: int = 10):
+    import asyncio
+
+    async def app(scope, receive, send):
+        calls.append(scope["path"])
+        await asyncio.sleep(0.01)  # still computing when the other requests arrive
+        body = f"{scope['path']}:{len(calls)}".encode().ljust(size, b" ")
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+    return app
+
+
+def test_read_cache_computes_concurrent_identical_requests_once():
+    from detente.web.app import _ReadCache
+
+    calls: list[str] = []
+    database = _Generation()
+    cache = _ReadCache(_counting_app(calls), database, size=10)
+    bodies = _run_cache(cache, ["/api/network"] * 5 + ["/api/dyads"])
+    assert sorted(calls) == ["/api/dyads", "/api/network"]
+    assert len(set(bodies[:5])) == 1
+    assert _run_cache(cache, ["/api/network"]) == bodies[:1] and len(calls) == 2  # kept
+    database.generation += 1  # a write
+    assert _run_cache(cache, ["/api/network"]) != bodies[:1] and len(calls) == 3
+
+
+def test_read_cache_keeps_to_its_byte_budget():
+    from detente.web.app import _ReadCache
+
+    calls: list[str] = []
+    cache = _ReadCache(_counting_app(calls, size=1000), _Generation(), size=100, max_bytes=8000)
+    _run_cache(cache, [f"/api/events/{n}" for n in range(20)])
+    assert cache.bytes <= 8000 and len(cache.entries) == 8
+    assert list(cache.entries)[-1] == ("/api/events/19", b"")  # the newest stay
+
+
+def test_reads_run_one_query_a_core(icews_db):
+    import anyio.to_thread
+
+    with TestClient(create_app(icews_db, queries=3)) as client:
+        assert client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3
+
+
+def test_actor_codes_begin_with_their_country(icews_db):
+    assert_codes_begin_with_their_country(icews_db)
+
+
+def assert_codes_begin_with_their_country(db) -> None:
+    """`actor_match` finds a country by its code prefix alone: every stored actor's code starts
+    with its country."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in ("events", "stories"):
+            for side in ("source", "target"):
+                broken = con.execute(f"SELECT count(*) FROM {table} WHERE {side}_country IS NOT NULL AND "
+                                     f"({side}_code IS NULL OR NOT starts_with({side}_code, {side}_country))").fetchone()[0]
+                assert broken == 0, (table, side)

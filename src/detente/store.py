@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .analysis import stories as story_events
+from .analysis.common import actor_match
 from .errors import DetenteError
 from .model import Actor, Article, Event, Location
 
@@ -381,8 +382,8 @@ class Store:
         """The WHERE clause (with its leading " WHERE ", or "") and parameters of an events filter."""
         where, params = [], []
         if actor:
-            where.append("(source_country = ? OR target_country = ? OR starts_with(source_code, ?) OR starts_with(target_code, ?))")
-            params += [actor.upper()] * 4
+            where.append(f"({actor_match('source')} OR {actor_match('target')})")
+            params += [actor.upper()] * 2
         if since:
             where.append("date >= ?")
             params.append(str(since))

@@ -66,6 +66,8 @@ from datetime import date, timedelta
 from typing import Iterable
 from urllib.parse import urlparse
 
+from .common import actor_match
+
 WINDOW_DAYS = 1
 COARSE = ("week", "month", "year")
 MENTION_FIELDS = ("id", "article_id", "origin", "source_country", "source_code", "target_country", "target_code",
@@ -366,9 +368,8 @@ def where(actor: str | None = None, since: date | str | None = None, until: date
     of the story's code."""
     clauses, params = [], []
     if actor:
-        clauses.append("(source_country = ? OR target_country = ? OR starts_with(source_code, ?) "
-                       "OR starts_with(target_code, ?))")
-        params += [actor.upper()] * 4
+        clauses.append(f"({actor_match('source')} OR {actor_match('target')})")
+        params += [actor.upper()] * 2
     for sql, value in (("date >= ?", since), ("date <= ?", until), ("starts_with(cameo, ?)", cameo),
                        ("modality = ?", modality), ("origin = ?", origin and origin.lower()),
                        ("n_articles >= ?", min_articles)):

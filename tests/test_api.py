@@ -106,6 +106,13 @@ def test_dyads_locations_stories(client):
     places = client.get("/api/locations", params={"actor": "PRK"}).json()["items"]
     assert places and {"name", "country", "lat", "lon", "n", "event_ids"} <= set(places[0])
     assert 1 <= len(places[0]["event_ids"]) <= 5 and places[0]["n"] >= places[-1]["n"]
+    # the map takes the events table's filters, a dyad among them
+    dyad = {"dyad": "PSE-ISR", "quad": 4}
+    listed = client.get("/api/events", params={**dyad, "limit": 1000}).json()["items"]
+    located = {e["id"] for e in listed if e["location"] and e["location"]["lat"] is not None}
+    mapped = client.get("/api/locations", params=dyad).json()["items"]
+    assert located and sum(p["n"] for p in mapped) == len(located)
+    assert {i for p in mapped for i in p["event_ids"]} <= located
     stories = client.get("/api/stories", params={"limit": 5}).json()
     assert len(stories["items"]) == 5 and stories["total"] <= 3705 and stories["items"][0]["mention_ids"]
 
@@ -214,7 +221,8 @@ ENDPOINTS = {
     "/api/alerts": ({}, ["since", "until", "by", "method", "window", "threshold", "min_events", "origin"]),
     "/api/actors": ({}, ["q", "limit"]),
     "/api/actors/PRK": ({}, ["since", "until", "by", "top"]),
-    "/api/locations": ({}, ["since", "until", "actor", "modality", "origin", "limit"]),
+    "/api/locations": ({}, ["actor", "source", "target", "dyad", "since", "until", "cameo", "quad", "modality",
+                            "origin", "limit"]),
     "/api/stories": ({}, ["actor", "since", "until", "cameo", "modality", "origin", "min_articles", "limit", "offset"]),
 }
 

@@ -170,6 +170,9 @@ def test_dashboard_filters_network_evidence_and_charts(page, server, tmp_path):
     bars = page.evaluate("window.detente.charts.timeline.getOption().series.map(s => s.data.length)")
     assert bars and max(bars) >= 1
     assert page.evaluate("echarts.getMap('world').geoJSON.features.length") > 150
+    # the map shows where the listed events happened, and no others
+    mapped = page.evaluate("window.detente.charts.map.getOption().series[0].data.flatMap(p => p.event_ids)")
+    assert set(mapped) <= {row[0] for row in rows}, mapped
 
     # Evidence: the sentence with its source, trigger and target marked.
     row_id = rows[0][0]

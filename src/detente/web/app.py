@@ -21,6 +21,7 @@ import logging
 import os
 import threading
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -341,6 +342,48 @@ class _BodyLimit:
         await error_response(413, self._message(), {"connection": "close"})(scope, receive, send)
 
 
+@dataclass(frozen=True)
+class EventFilter:
+    """The filters of /api/events, which /api/locations shares so that the map shows the events
+    the table lists."""
+
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    dyad: str | None = None
+    since: date | None = None
+    until: date | None = None
+    cameo: str | None = None
+    quad: int | None = None
+    modality: str | None = None
+    origin: str | None = None
+
+    def sql(self, store: Store) -> tuple[str, list]:
+        """The WHERE clause (with its leading " WHERE ", or "") and its parameters."""
+        where, params = store.event_where(self.actor, self.since, self.until, self.cameo, self.modality, None,
+                                          self.origin)
+        clauses, extra = _side_filters(self.source, self.target, self.dyad)
+        if self.quad:
+            clauses.append("quad_class = ?")
+            extra.append(self.quad)
+        if clauses:
+            where = (where + " AND " if where else " WHERE ") + " AND ".join(clauses)
+        return where, params + extra
+
+
+async def event_filter(  # async: FastAPI would run a plain function in a worker thread
+        actor: Annotated[str | None, Query(pattern=CODE, description="country or actor code, either side")] = None,
+        source: Annotated[str | None, Query(pattern=CODE)] = None,
+        target: Annotated[str | None, Query(pattern=CODE)] = None,
+        dyad: Annotated[str | None, Query(pattern=DYAD, description="A-B, either direction")] = None,
+        since: date | None = None, until: date | None = None,
+        cameo: Annotated[str | None, Query(pattern=CAMEO, description="CAMEO code or prefix")] = None,
+        quad: Annotated[int | None, Query(ge=1, le=4)] = None,
+        modality: Modality | None = None,
+        origin: Annotated[str | None, Query(pattern=ORIGIN)] = None) -> EventFilter:
+    return EventFilter(actor, source, target, dyad, since, until, cameo, quad, modality, origin)
+
+
 def create_app(db: str | Path, token: str | None = None, max_body: int = 1_000_000, loopback: bool = True,
                cache: int = 1024, queries: int | None = None) -> FastAPI:
     """The API over the DuckDB file `db`. `loopback` says the server is bound to this machine
@@ -411,26 +454,11 @@ def create_app(db: str | Path, token: str | None = None, max_body: int = 1_000_0
     # -- events ---------------------------------------------------------------------------------
 
     @app.get("/api/events", summary="Events, filtered and paginated (newest first)")
-    def events(actor: Annotated[str | None, Query(pattern=CODE, description="country or actor code, either side")] = None,
-               source: Annotated[str | None, Query(pattern=CODE)] = None,
-               target: Annotated[str | None, Query(pattern=CODE)] = None,
-               dyad: Annotated[str | None, Query(pattern=DYAD, description="A-B, either direction")] = None,
-               since: date | None = None, until: date | None = None,
-               cameo: Annotated[str | None, Query(pattern=CAMEO, description="CAMEO code or prefix")] = None,
-               quad: Annotated[int | None, Query(ge=1, le=4)] = None,
-               modality: Modality | None = None,
-               origin: Annotated[str | None, Query(pattern=ORIGIN)] = None,
+    def events(filters: Annotated[EventFilter, Depends(event_filter)],
                limit: Annotated[int, Query(ge=1, le=1000)] = 50,
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0):
         with database.reading() as store:
-            where, params = store.event_where(actor, since, until, cameo, modality, None, origin)
-            clauses, extra = _side_filters(source, target, dyad)
-            if quad:
-                clauses.append("quad_class = ?")
-                extra.append(quad)
-            if clauses:
-                where = (where + " AND " if where else " WHERE ") + " AND ".join(clauses)
-            params += extra
+            where, params = filters.sql(store)
             total = store.con.execute("SELECT count(*) FROM events" + where, params).fetchone()[0]
             rows = store._rows(f"SELECT * FROM events{where} ORDER BY date DESC NULLS LAST, id LIMIT ? OFFSET ?",
                                params + [limit, offset]) if offset < total else []
@@ -503,13 +531,11 @@ def create_app(db: str | Path, token: str | None = None, max_body: int = 1_000_0
             raise HTTPException(404, f"no events for actor {code.upper()!r}")
         return JSON(profile.to_dict())
 
-    @app.get("/api/locations", summary="Events with coordinates, grouped by place")
-    def locations(since: date | None = None, until: date | None = None,
-                  actor: Annotated[str | None, Query(pattern=CODE)] = None,
-                  modality: Modality | None = None, origin: Annotated[str | None, Query(pattern=ORIGIN)] = None,
+    @app.get("/api/locations", summary="Events with coordinates, grouped by place (filtered as /api/events)")
+    def locations(filters: Annotated[EventFilter, Depends(event_filter)],
                   limit: Annotated[int, Query(ge=1, le=10_000)] = 2000):
         with database.reading() as store:
-            where, params = store.event_where(actor, since, until, None, modality, None, origin)
+            where, params = filters.sql(store)
             where = (where + " AND " if where else " WHERE ") + "location_lat IS NOT NULL AND location_lon IS NOT NULL"
             rows = store._rows(
                 "SELECT location_name AS name, location_country AS country, location_lat AS lat, location_lon AS lon, "

@@ -364,8 +364,8 @@
   function loadMap() {
     return panel("map-panel", async () => {
       await registerWorld();
-      const who = parseActor(state.actor);
-      const data = await getJSON("/api/locations" + query({ ...commonParams(), actor: who.actor || "" }));
+      // the same filters as the events table: the map shows where the listed events happened
+      const data = await getJSON("/api/locations" + query(eventParams()));
       const items = (data.items || []).filter((p) => p.lat != null && p.lon != null);
       const maxN = Math.max(1, ...items.map((p) => p.n || 1));
       const c = chart("map");

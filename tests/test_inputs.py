@@ -97,7 +97,7 @@ def test_a_file_that_is_no_input_is_rejected_with_its_kind(tmp_path, name, conte
 
 
 def test_every_kind_is_in_the_vocabulary():
-    assert len(set(REJECT_KINDS)) == len(REJECT_KINDS) == 14
+    assert len(set(REJECT_KINDS)) == len(REJECT_KINDS) == 15
     manifest_kinds = {expected for _, expected in manifest()} - {"ingested", "duplicate", "skipped"}
     assert manifest_kinds <= set(REJECT_KINDS)
 

@@ -16,6 +16,7 @@ REJECT_KINDS = (
     "invalid_date",     # a record's or item's date that is not a date
     "fetch_failed",     # a URL that could not be fetched (network error, HTTP error, timeout)
     "refused_address",  # a URL whose host is private, loopback, link-local, … (SSRF guard)
+    "invalid_record",   # an imported event whose fields are missing, too many or too few, or out of range
     "unreadable",       # anything else: a missing file, a directory, an unknown kind of input
 )
 

@@ -291,9 +291,9 @@ class Store:
                          "(SELECT 1 FROM rejects WHERE source = ? AND reason = ?)",
                          [source, reason, datetime.now(timezone.utc).replace(tzinfo=None), kind, source, reason])
 
-    def add_imported(self, table, rejects: Iterable[tuple[str, str]] = ()) -> int:
+    def add_imported(self, table, rejects: Iterable[tuple[str, str, str]] = ()) -> int:
         """Insert an Arrow table of event rows (columns named as in `events`) and the import's
-        rejected rows (source, reason), in one transaction. Rows whose id is already stored, or
+        rejected rows (source, reason, kind), in one transaction. Rows whose id is already stored, or
         repeated within the table, are skipped, and so is a reject already recorded: importing
         the same file again changes nothing. Returns how many events were added."""
         import pyarrow as pa
@@ -315,10 +315,11 @@ class Store:
                     self.con.unregister("incoming_imported")
             if rejects:
                 found = pa.table({"source": [r[0] for r in rejects], "reason": [r[1] for r in rejects],
-                                  "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us"))})
+                                  "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us")),
+                                  "kind": [r[2] for r in rejects]})
                 self.con.register("incoming_rejects", found)
                 try:
-                    self.con.execute("INSERT INTO rejects (source, reason, rejected_at) "
+                    self.con.execute("INSERT INTO rejects (source, reason, rejected_at, kind) "
                                      "SELECT * FROM incoming_rejects i WHERE NOT EXISTS "
                                      "(SELECT 1 FROM rejects r WHERE r.source = i.source AND r.reason = i.reason)")
                 finally:

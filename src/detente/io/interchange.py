@@ -187,13 +187,18 @@ class ImportSummary:
     read: int = 0
     imported: int = 0
     present: int = 0
-    rejected: list[tuple[str, str]] = field(default_factory=list)
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (source, reason, kind)
     unknown_countries: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
+    @property
+    def by_kind(self) -> dict[str, int]:
+        """How many rows (or files) were rejected for each kind of reason, the commonest first."""
+        return dict(Counter(kind for _, _, kind in self.rejected).most_common())
+
     def to_dict(self) -> dict:
         return {"format": self.format, "files": self.files, "read": self.read, "imported": self.imported,
-                "present": self.present, "rejected": len(self.rejected),
+                "present": self.present, "rejected": len(self.rejected), "rejected_by_kind": self.by_kind,
                 "unknown_countries": dict(self.unknown_countries.most_common()), "seconds": round(self.seconds, 2)}
 
 
@@ -201,6 +206,15 @@ class ImportSummary:
 class _Reject:
     source: str
     reason: str
+    kind: str = "invalid_record"  # one of errors.REJECT_KINDS
+
+
+class _BadDate(ValueError):
+    """A field that should hold a date and does not: its record's reject kind is invalid_date."""
+
+
+def _kind(exc: ValueError) -> str:
+    return "invalid_date" if isinstance(exc, _BadDate) else "invalid_record"
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -266,7 +280,7 @@ def _day(value: str | None, what: str) -> date | None:
             return date(int(text[:4]), int(text[4:6]), int(text[6:]))
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"{what} {value!r} is not a date (YYYY-MM-DD or YYYYMMDD)") from None
+        raise _BadDate(f"{what} {value!r} is not a date (YYYY-MM-DD or YYYYMMDD)") from None
 
 
 def event_id(origin: str, source_id: str) -> str:
@@ -324,7 +338,7 @@ def _converted(convert: Callable, raw: dict, path: Path, number: int, line: str,
     try:
         return convert(raw, get, path, number, summary)
     except ValueError as exc:
-        return _Reject(f"{path}:{number}", f"line {number}: {exc}: {_quote(line)}; fix or remove the line")
+        return _Reject(f"{path}:{number}", f"line {number}: {exc}: {_quote(line)}; fix or remove the line", _kind(exc))
 
 
 def read_icews(path: Path, summary: ImportSummary) -> Iterator[dict | _Reject]:
@@ -357,7 +371,7 @@ def read_icews(path: Path, summary: ImportSummary) -> Iterator[dict | _Reject]:
 def _icews_row(raw: dict, get: Callable, path: Path, number: int, summary: ImportSummary) -> dict:
     day = _day(get("Event Date"), "Event Date")
     if day is None:
-        raise ValueError("the Event Date is missing")
+        raise _BadDate("the Event Date is missing")
     code = _cameo(get("CAMEO Code"))
     intensity = _float(get("Intensity"), "Intensity")
     row = _base("icews", get("Event ID"), raw, "\t".join(raw.values()))
@@ -427,7 +441,7 @@ def _gdelt_row(raw: dict, get: Callable, path: Path, number: int, summary: Impor
         raise ValueError("the GLOBALEVENTID is missing")
     day = _day(get("SQLDATE"), "SQLDATE")
     if day is None:
-        raise ValueError("the SQLDATE is missing")
+        raise _BadDate("the SQLDATE is missing")
     row = _base("gdelt", get("GLOBALEVENTID"), {k: v for k, v in raw.items() if v != ""}, "")
     row.update(_cameo(get("EventCode")))
     notes = [f"imported from GDELT: {path.name} line {number}, GLOBALEVENTID {get('GLOBALEVENTID')}"]
@@ -537,15 +551,17 @@ def read_plover(path: Path, summary: ImportSummary) -> Iterator[dict | _Reject]:
     for label, record, text in _records(path):
         where = f"{path}:{label.split()[-1]}"
         if isinstance(record, json.JSONDecodeError):
-            yield _Reject(where, f"{label} is not JSON ({record.msg}): {_quote(text)}; fix or remove the line")
+            yield _Reject(where, f"{label} is not JSON ({record.msg}): {_quote(text)}; fix or remove the line",
+                          "malformed_json")
             continue
         if not isinstance(record, dict):
-            yield _Reject(where, f"{label} is not a JSON object: {_quote(text)}; each event is an object")
+            yield _Reject(where, f"{label} is not a JSON object: {_quote(text)}; each event is an object",
+                          "malformed_json")
             continue
         try:
             yield _plover_row(record, path, label, summary)
         except ValueError as exc:
-            yield _Reject(where, f"{label}: {exc}: {_quote(text)}; fix or remove the record")
+            yield _Reject(where, f"{label}: {exc}: {_quote(text)}; fix or remove the record", _kind(exc))
 
 
 def _normalised(record: dict) -> dict:
@@ -691,7 +707,7 @@ def import_files(paths: Iterable[str | Path], fmt: str, db: str | Path = "detent
         for path in map(Path, paths):
             summary.files.append(str(path))
             rows: list[dict] = []
-            rejects: list[tuple[str, str]] = []
+            rejects: list[tuple[str, str, str]] = []  # (source, reason, kind)
 
             def flush() -> None:
                 added = store.add_imported(_arrow(rows), rejects)
@@ -705,13 +721,13 @@ def import_files(paths: Iterable[str | Path], fmt: str, db: str | Path = "detent
                 for item in READERS[fmt](path, summary):
                     summary.read += 1
                     if isinstance(item, _Reject):
-                        rejects.append((item.source, item.reason))
+                        rejects.append((item.source, item.reason, item.kind))
                     else:
                         rows.append(item)
                     if len(rows) >= batch:
                         flush()
             except InputError as exc:
-                rejects.append((str(path), str(exc)))
+                rejects.append((str(path), str(exc), exc.kind))
             flush()
     finally:
         if own:

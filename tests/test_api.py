@@ -426,3 +426,16 @@ def assert_codes_begin_with_their_country(db) -> None:
                 broken = con.execute(f"SELECT count(*) FROM {table} WHERE {side}_country IS NOT NULL AND "
                                      f"({side}_code IS NULL OR NOT starts_with({side}_code, {side}_country))").fetchone()[0]
                 assert broken == 0, (table, side)
+
+
+def test_dashboard_files_come_from_memory_with_etags(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
+    script = client.get("/static/vendor/echarts.min.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert len(script.content) > 500_000
+    again = client.get("/static/vendor/echarts.min.js", headers={"If-None-Match": script.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    for missing in ("/static/nope.js", "/static/../app.py", "/static/%2e%2e/web/app.py"):
+        assert_error(client.get(missing), 404)
+    assert_error(client.post("/static/app.js"), 405)

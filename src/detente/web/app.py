@@ -32,8 +32,7 @@ import anyio.to_thread
 import orjson
 from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
@@ -581,15 +580,53 @@ def create_app(db: str | Path, token: str | None = None, max_body: int = 1_000_0
 
     # -- dashboard ------------------------------------------------------------------------------
 
-    @app.get("/", include_in_schema=False)
-    def index():
-        page = STATIC / "index.html"
-        if not page.is_file():
-            raise HTTPException(404, "the dashboard is not installed (no static/index.html)")
-        return FileResponse(page, media_type="text/html; charset=utf-8")
+    assets = _Assets(STATIC)
 
-    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def index(request: Request):
+        return assets.response("index.html", request)
+
+    @app.api_route("/static/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def static(name: str, request: Request):
+        return assets.response(name, request)
+
     return app
+
+
+class _Assets:
+    """The dashboard's files (about 1.7 MB), read once and served from memory, with ETags.
+
+    Starlette's StaticFiles reads each file in a worker thread, and reads keep those few (see
+    `lifespan`): under a closed loop of 200 API clients the page took 4-5 s to load. These are
+    the package's own files, fixed while the server runs, so nothing here needs a thread."""
+
+    def __init__(self, root: Path):
+        import hashlib
+        import mimetypes
+
+        self.files: dict[str, tuple[bytes, str, str]] = {}
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.is_file():
+                body = path.read_bytes()
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
+                    kind += "; charset=utf-8"
+                etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+                self.files[path.relative_to(root).as_posix()] = (body, kind, etag)
+
+    def response(self, name: str, request: Request):
+        from fastapi.responses import Response
+
+        found = self.files.get(name)
+        if found is None:
+            what = "the dashboard is not installed (no static/index.html)" if name == "index.html" else \
+                f"no file {name!r} in the dashboard's static files"
+            raise HTTPException(404, what)
+        body, kind, etag = found
+        headers = {"etag": etag, "cache-control": "no-cache"}  # always revalidated: a new version shows at once
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=kind, headers=headers)  # the server sends no body for a HEAD
 
 
 def _side_filters(source: str | None, target: str | None, dyad: str | None) -> tuple[list[str], list]:

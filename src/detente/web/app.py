@@ -63,6 +63,14 @@ ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                422: "invalid_request", 500: "internal_error", 503: "unavailable"}
 
 
+def _cores() -> int:
+    """The cores this process may run on (a container's affinity, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def is_loopback(host: str) -> bool:
     """Whether binding to `host` keeps the server to this machine (127.0.0.0/8, ::1, localhost)."""
     if host.lower() == "localhost":
@@ -389,7 +397,7 @@ def create_app(db: str | Path, token: str | None = None, max_body: int = 1_000_0
     only; off it, a `token` is required (POST needs `Authorization: Bearer <token>`). With a
     token, every write needs it, loopback or not. `cache` GET responses are kept until the next
     write (0: none). `queries` run at once (default: one a core; see `lifespan`)."""
-    queries = max(1, queries or os.cpu_count() or 1)
+    queries = max(1, queries or _cores())
     if not loopback and not token:
         raise DetenteError("refusing to serve writes off this machine without a token: pass --token or set "
                            "DETENTE_TOKEN (or bind to 127.0.0.1)")

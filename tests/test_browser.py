@@ -206,6 +206,12 @@ def test_dashboard_filters_network_evidence_and_charts(page, server, tmp_path):
 
     shot = _screenshot(page, tmp_path, "dashboard.png")
     assert shot.stat().st_size > 10_000
+
+    # The map takes the table's filter: for a dyad with placed events, its points are those events.
+    _filter(page, "RUS-PRK")
+    rows = {row[0] for row in _rows(page)}
+    mapped = page.evaluate("window.detente.charts.map.getOption().series[0].data.flatMap(p => p.event_ids)")
+    assert mapped and set(mapped) <= rows, (mapped, rows)
     assert _page_errors(page) == []
     assert page.foreign == []
 

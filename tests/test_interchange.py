@@ -207,17 +207,17 @@ def test_gdelt_fixture(gdelt_db):
 
 def test_gdelt_rejects_quote_the_line(gdelt_db):
     db, summary = gdelt_db
-    reasons = {source: reason for source, reason, _ in summary.rejected}
+    reasons = dict(summary.rejected)
     assert set(reasons) == {f"{GDELT}:4", f"{GDELT}:5", f"{GDELT}:6"}
     assert "CAMEO code '999'" in reasons[f"{GDELT}:4"] and "1180000004" in reasons[f"{GDELT}:4"]
     assert "SQLDATE '2024-13-45' is not a date" in reasons[f"{GDELT}:5"]
     assert "57 tab-separated fields" in reasons[f"{GDELT}:6"] and "61" in reasons[f"{GDELT}:6"]
-    kinds = {source: kind for source, _, kind in summary.rejected}
+    kinds = {source: kind for (source, _), kind in zip(summary.rejected, summary.rejected_kinds, strict=True)}
     assert kinds == {f"{GDELT}:4": "invalid_record", f"{GDELT}:5": "invalid_date", f"{GDELT}:6": "invalid_record"}
     assert summary.by_kind == {"invalid_record": 2, "invalid_date": 1}
     with Store(db, read_only=True) as store:
         stored = store.con.execute("SELECT source, reason, kind FROM rejects ORDER BY source").fetchall()
-    assert stored == sorted(summary.rejected)
+    assert stored == sorted((*reject, kind) for reject, kind in zip(summary.rejected, summary.rejected_kinds))
 
 
 def test_gdelt_export_keeps_its_own_rows(gdelt_db, tmp_path):
@@ -258,7 +258,7 @@ def test_plover_fixture(tmp_path, layout):
     assert (summary.imported, summary.present) == (4, 1)
     assert len(summary.rejected) == (4 if layout == "jsonl" else 3)  # a line that is not JSON has no record
     assert summary.unknown_countries == {"Atlantis": 1}
-    reasons = " | ".join(r for _, r, _ in summary.rejected)
+    reasons = " | ".join(r for _, r in summary.rejected)
     assert "'PRAISE' is not a PLOVER type" in reasons and "'19 June' is not a date" in reasons
     assert "is not a JSON object" in reasons
     kinds = {"invalid_record": 1, "invalid_date": 1, "malformed_json": 2 if layout == "jsonl" else 1}
@@ -365,9 +365,9 @@ def test_a_file_of_another_format_is_rejected_whole(tmp_path):
     db = tmp_path / "wrong.duckdb"
     summary = import_files([GDELT], "icews", db=db)
     assert summary.imported == 0 and len(summary.rejected) == 1
-    source, reason, kind = summary.rejected[0]
+    source, reason = summary.rejected[0]
     assert source == str(GDELT) and "not an ICEWS event file" in reason and "--format gdelt" in reason
-    assert kind == "unreadable"
+    assert summary.rejected_kinds == ["unreadable"]
 
 
 # -- migration -------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from . import pipeline
 from .coding import pair
 from .coding.pair import PairCoding
 from .errors import DetenteError, InputError
-from .io.readers import (Rejected, RecordFields, expand_paths, input_kind, parse_date, read_article, read_input,
-                         read_records)
+from .io.readers import (Rejected, RecordFields, RejectTally, expand_paths, input_kind, parse_date, read_article,
+                         read_input, read_records)
 from .model import Actor, Article, Event, Location
 from .store import IngestResult, Store
 
@@ -128,25 +128,8 @@ def extract_records(path: str | Path, published: date | str | None = None) -> li
 
 
 @dataclass
-class IngestSummary:
+class IngestSummary(RejectTally):
     results: list[IngestResult] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (source, reason), in input order
-    rejected_kinds: list[str] = field(default_factory=list)  # the kind of each of `rejected`, in the same order
-
-    def add_rejected(self, rejects: Iterable[Rejected | tuple]) -> None:
-        """Count rejected inputs: `Rejected`s, or (source, reason[, kind]) tuples."""
-        for reject in rejects:
-            if isinstance(reject, Rejected):
-                reject = (reject.path, reject.reason, reject.kind)
-            self.rejected.append((reject[0], reject[1]))
-            self.rejected_kinds.append(reject[2] if len(reject) > 2 else "unreadable")
-
-    @property
-    def by_kind(self) -> dict[str, int]:
-        """How many inputs were rejected for each kind of reason, the commonest first."""
-        from collections import Counter
-
-        return dict(Counter(self.rejected_kinds).most_common())
 
     @property
     def added(self) -> int:

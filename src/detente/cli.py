@@ -372,10 +372,14 @@ def ingest(paths, db, published, workers, batch_size, engine, scheduler, staging
 def ingest_summary(summary, db) -> str:
     """One line: '120 article(s) ingested, 3 already stored, 7 rejected (3 empty, 2 not_english,
     …); 431 event(s) added to detente.duckdb'."""
-    kinds = ", ".join(f"{count} {kind}" for kind, count in summary.by_kind.items())
-    rejected = f"{len(summary.rejected)} rejected" + (f" ({kinds})" if kinds else "")
-    return (f"{summary.added} article(s) ingested, {summary.duplicates} already stored, {rejected}; "
+    return (f"{summary.added} article(s) ingested, {summary.duplicates} already stored, {rejected_count(summary)}; "
             f"{summary.events} event(s) added to {db}")
+
+
+def rejected_count(summary) -> str:
+    """'7 rejected (3 empty, 2 not_english, …)', or '0 rejected'."""
+    kinds = ", ".join(f"{count} {kind}" for kind, count in summary.by_kind.items())
+    return f"{len(summary.rejected)} rejected" + (f" ({kinds})" if kinds else "")
 
 
 @main.command()
@@ -548,15 +552,13 @@ def import_(paths, fmt, db):
         if not p.is_file():
             raise DetenteError(f"cannot read {str(p)!r}: no such file; check the path")
     summary = import_files(paths, fmt, db=db)
-    kinds = ", ".join(f"{count} {kind}" for kind, count in summary.by_kind.items())
-    click.echo(f"{summary.imported} event(s) imported, {summary.present} already present, "
-               f"{len(summary.rejected)} rejected" + (f" ({kinds})" if kinds else "") + ", "
+    click.echo(f"{summary.imported} event(s) imported, {summary.present} already present, {rejected_count(summary)}, "
                f"from {summary.read} row(s) in {len(summary.files)} file(s) into {db} ({summary.seconds:.1f} s)")
     if summary.unknown_countries:
         names = ", ".join(f"{name!r} ({n})" for name, n in summary.unknown_countries.most_common(10))
         click.echo(f"note: country names detente does not know, left empty: {names}; "
                    "add them to detente/data/country_names.tsv", err=True)
-    for _, reason, _ in summary.rejected[:20]:
+    for _, reason in summary.rejected[:20]:
         click.echo(f"rejected: {reason}", err=True)
     if len(summary.rejected) > 20:
         click.echo(f"… and {len(summary.rejected) - 20} more rejected: see the rejects table in {db}", err=True)

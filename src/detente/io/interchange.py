@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from ..errors import InputError
+from .readers import RejectTally
 from ..knowledge import cameo_codes, read_table, split_list
 
 IMPORT_FORMATS = ("icews", "gdelt", "plover")
@@ -179,7 +180,7 @@ def icews_sector(sectors: str | None) -> str | None:
 # -- results -------------------------------------------------------------------------------------
 
 @dataclass
-class ImportSummary:
+class ImportSummary(RejectTally):
     """What an import did: rows read, events added, events already stored, rows rejected."""
 
     format: str
@@ -187,14 +188,8 @@ class ImportSummary:
     read: int = 0
     imported: int = 0
     present: int = 0
-    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (source, reason, kind)
     unknown_countries: Counter = field(default_factory=Counter)
     seconds: float = 0.0
-
-    @property
-    def by_kind(self) -> dict[str, int]:
-        """How many rows (or files) were rejected for each kind of reason, the commonest first."""
-        return dict(Counter(kind for _, _, kind in self.rejected).most_common())
 
     def to_dict(self) -> dict:
         return {"format": self.format, "files": self.files, "read": self.read, "imported": self.imported,
@@ -713,7 +708,7 @@ def import_files(paths: Iterable[str | Path], fmt: str, db: str | Path = "detent
                 added = store.add_imported(_arrow(rows), rejects)
                 summary.imported += added
                 summary.present += len(rows) - added
-                summary.rejected.extend(rejects)
+                summary.add_rejected(rejects)
                 rows.clear()
                 rejects.clear()
 

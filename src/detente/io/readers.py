@@ -12,7 +12,7 @@ import csv
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -98,6 +98,30 @@ class Rejected:
     path: str
     reason: str
     kind: str = "unreadable"
+
+
+@dataclass
+class RejectTally:
+    """The inputs a run rejected, as `ingest` and `import` summaries count them (their fields
+    come last, keyword-only, so a summary's own fields keep their places)."""
+
+    rejected: list[tuple[str, str]] = field(default_factory=list, kw_only=True)  # (source, reason), in input order
+    rejected_kinds: list[str] = field(default_factory=list, kw_only=True)  # the kind of each of `rejected`
+
+    def add_rejected(self, rejects: Iterable[Rejected | tuple]) -> None:
+        """Count rejected inputs: `Rejected`s, or (source, reason[, kind]) tuples."""
+        for reject in rejects:
+            if isinstance(reject, Rejected):
+                reject = (reject.path, reject.reason, reject.kind)
+            self.rejected.append((reject[0], reject[1]))
+            self.rejected_kinds.append(reject[2] if len(reject) > 2 else "unreadable")
+
+    @property
+    def by_kind(self) -> dict[str, int]:
+        """How many inputs were rejected for each kind of reason, the commonest first."""
+        from collections import Counter
+
+        return dict(Counter(self.rejected_kinds).most_common())
 
 
 def is_url(raw) -> bool:

@@ -265,11 +265,15 @@ class _ReadCache:
                 del self.computing[key]
             done.set()
 
-    def _get(self, key):
+    def _current(self) -> None:
+        """Empties the cache if a write came since it was last used."""
         if self.generation != self.database.generation:
             self.entries.clear()
             self.bytes = 0
             self.generation = self.database.generation
+
+    def _get(self, key):
+        self._current()
         hit = self.entries.get(key)
         if hit is not None:
             self.entries.move_to_end(key)
@@ -295,7 +299,7 @@ class _ReadCache:
     def _put(self, key, generation: int, headers: list, body: bytes) -> None:
         if generation != self.database.generation or len(body) > self.max_bytes // 8:
             return
-        self._get(key)  # empties the cache first if a write came since the last request
+        self._current()
         old = self.entries.pop(key, None)
         if old is not None:
             self.bytes -= len(old[1])

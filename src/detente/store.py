@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .analysis import stories as story_events
-from .analysis.common import actor_match
+from .analysis.common import actor_match, rows
 from .errors import DetenteError
 from .model import Actor, Article, Event, Location
 
@@ -363,9 +363,7 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def _rows(self, sql: str, params: list) -> list[dict]:
-        cursor = self.con.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return rows(self.con, sql, params)
 
     def events(self, actor: str | None = None, since: date | str | None = None, until: date | str | None = None,
                cameo: str | None = None, modality: str | None = None, article_id: str | None = None,

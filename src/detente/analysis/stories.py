@@ -66,7 +66,7 @@ from datetime import date, timedelta
 from typing import Iterable
 from urllib.parse import urlparse
 
-from .common import actor_match
+from .common import actor_match, rows
 
 WINDOW_DAYS = 1
 COARSE = ("week", "month", "year")
@@ -311,12 +311,6 @@ _LISTED = f"""
 """
 
 
-def _mentions(con, sql: str, params: list | None = None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
 def _mention(row: dict, publisher_name: str | None) -> Mention:
     return Mention(**{f: row[f] for f in MENTION_FIELDS}, publisher=publisher_name)
 
@@ -342,14 +336,14 @@ def update(con, event_ids: list[str] | None = None, rebuild: bool = False) -> in
     else:
         return 0
     fresh = [_mention(r, publisher(r["article_source"], r["article_head"], r["dataset_publisher"]))
-             for r in _mentions(con, _UNLISTED)]
+             for r in rows(con, _UNLISTED, [])]
     con.execute("DROP TABLE unlisted_events")
     if not fresh:
         return 0
     keys = pa.table({"key": pa.array(sorted({m.group for m in fresh}), pa.string())})
     con.register("story_groups", keys)
     try:
-        known = [_mention(r, r["publisher"]) for r in _mentions(con, _LISTED)]
+        known = [_mention(r, r["publisher"]) for r in rows(con, _LISTED, [])]
         con.execute("DELETE FROM story_mentions WHERE story_id IN "
                     "(SELECT id FROM stories WHERE group_key IN (SELECT key FROM story_groups))")
         con.execute("DELETE FROM stories WHERE group_key IN (SELECT key FROM story_groups)")
